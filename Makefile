@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# User-facing targets.  The kbuild side of this directory is ./Kbuild; this
+# file is only read by a plain "make" here.
+#
+#   make run       build the UML kernel with ION and hon_zone, boot it, run the demo
+#   make test      everything: KUnit and kselftests in the normal and the debug
+#                  UML kernel, modules against Debian's 6.12 headers, lint
+#   make modules   out-of-tree modules (KDIR=/path/to/kernel/build to choose)
+#   make bench     the allocator benchmark inside the UML kernel
+#
+# The kernel source and build directories live in $(ION_CACHE), default
+# ~/.cache/ion-hon; build/ holds user-space programs and logs.
+
+KDIR ?=
+export KDIR
+
+.PHONY: help run test modules kernel kernel-debug kunit kunit-debug selftests \
+	programs lint bench clean
+
+help:
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+
+run:
+	@scripts/run
+
+test:
+	@scripts/test
+
+modules:
+	@scripts/build-modules $(KDIR)
+
+kernel:
+	@scripts/build-uml
+
+kernel-debug:
+	@scripts/build-uml --debug
+
+kunit:
+	@scripts/kunit
+
+kunit-debug:
+	@scripts/kunit --debug
+
+programs:
+	@scripts/build-programs
+
+selftests: programs
+	@scripts/uml-run scripts/run-tests $$(find build/selftests -maxdepth 2 -type f -perm -u+x | sort)
+
+lint:
+	@scripts/lint | grep -v '^@@lint ok'
+
+bench:
+	@scripts/bench
+
+clean:
+	rm -rf build
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	find drivers samples \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name modules.order \) -delete
+	rm -f Module.symvers modules.order
