@@ -7,7 +7,6 @@
 #   make test      everything: KUnit and kselftests in the normal and the debug
 #                  UML kernel, modules against Debian's 6.12 headers, lint
 #   make modules   out-of-tree modules (KDIR=/path/to/kernel/build to choose)
-#   make bench     the allocator benchmark inside the UML kernel
 #
 # The kernel source and build directories live in $(ION_CACHE), default
 # ~/.cache/ion-hon; build/ holds user-space programs and logs.
@@ -16,10 +15,10 @@ KDIR ?=
 export KDIR
 
 .PHONY: help run test modules kernel kernel-debug kunit kunit-debug selftests \
-	programs lint bench clean
+	programs lint clean
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@scripts/run
@@ -51,8 +50,6 @@ selftests: programs
 lint:
 	@scripts/lint | grep -v '^@@lint ok'
 
-bench:
-	@scripts/bench
 
 clean:
 	rm -rf build

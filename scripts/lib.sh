@@ -30,12 +30,13 @@ ion_die()
 	exit 1
 }
 
-# Serialise everything that writes to the shared kernel tree or build
-# directories, so that two checkouts (or two helpers) never build at once.
+# Serialise the writers of the shared kernel tree (lock "tree") and of each
+# build directory (lock "build-normal", "build-debug"), so that two checkouts
+# or two shells never write one of them at once.
 ion_lock()
 {
 	mkdir -p "$ION_CACHE"
-	exec 9>"$ION_CACHE/lock"
+	exec 9>"$ION_CACHE/lock-${1:-tree}"
 	flock 9
 }
 

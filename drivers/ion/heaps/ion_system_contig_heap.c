@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ION system contig heap: physically contiguous, zeroed pages from the page
+ * allocator, aligned as asked (up to the size of the allocation's order).
+ * Heap id 1 (== its type), msm alias ION_SYSTEM_CONTIG_HEAP_ID (21).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/ion.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "../ion_priv.h"
+
+/* Never wake the OOM killer or warn for a contiguous request. */
+#define ION_SYSTEM_CONTIG_GFP (GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN | \
+			       __GFP_RETRY_MAYFAIL)
+
+static struct ion_heap ion_system_contig_heap = {
+	.name = "ion_system_contig_heap",
+	.type = ION_HEAP_TYPE_SYSTEM_CONTIG,
+	.id = ION_HEAP_TYPE_SYSTEM_CONTIG,
+	.alias_id = ION_SYSTEM_CONTIG_HEAP_ID,
+	.priority = 0,
+	/* the largest block the page allocator hands out */
+	.max_len = PAGE_SIZE << MAX_PAGE_ORDER,
+	.ops = &ion_system_contig_heap_ops,
+	.owner = THIS_MODULE,
+};
+
+static int ion_system_contig_heap_allocate(struct ion_heap *heap,
+					   struct ion_buffer *buffer,
+					   unsigned long len,
+					   unsigned long align,
+					   unsigned long flags)
+{
+	unsigned int order = get_order(len);
+	unsigned long i, npages = len >> PAGE_SHIFT;
+	struct sg_table *table;
+	struct page *page;
+	int ret;
+
+	if (order > MAX_PAGE_ORDER)
+		return -ENOMEM;
+	/* A block of 2^order pages is aligned to its own size. */
+	if (align > (PAGE_SIZE << order) || (align > PAGE_SIZE && !is_power_of_2(align)))
+		return -EINVAL;
+
+	page = alloc_pages(ION_SYSTEM_CONTIG_GFP, order);
+	if (!page)
+		return -ENOMEM;
+	split_page(page, order);
+	/* give back the tail beyond len */
+	for (i = npages; i < (1UL << order); i++)
+		__free_page(page + i);
+
+	table = ion_heap_contig_sg_table(page, len);
+	if (IS_ERR(table)) {
+		ret = PTR_ERR(table);
+		goto free_pages;
+	}
+	buffer->sg_table = table;
+	buffer->priv_virt = page;
+	return 0;
+
+free_pages:
+	for (i = 0; i < npages; i++)
+		__free_page(page + i);
+	return ret;
+}
+
+static void ion_system_contig_heap_free(struct ion_buffer *buffer)
+{
+	struct page *page = buffer->priv_virt;
+	unsigned long i;
+
+	for (i = 0; i < buffer->size >> PAGE_SHIFT; i++)
+		__free_page(page + i);
+	ion_heap_free_sg_table(buffer->sg_table);
+	buffer->sg_table = NULL;
+}
+
+static int ion_system_contig_heap_phys(struct ion_heap *heap,
+				       struct ion_buffer *buffer,
+				       ion_phys_addr_t *addr, size_t *len)
+{
+	struct page *page = buffer->priv_virt;
+
+	*addr = page_to_phys(page);
+	*len = buffer->size;
+	return 0;
+}
+
+const struct ion_heap_ops ion_system_contig_heap_ops = {
+	.allocate = ion_system_contig_heap_allocate,
+	.free = ion_system_contig_heap_free,
+	.phys = ion_system_contig_heap_phys,
+};
+EXPORT_SYMBOL_IF_KUNIT(ion_system_contig_heap_ops);
+
+/**
+ * ion_system_contig_heap_register() - add the contiguous heap to a device
+ * @dev: the device
+ *
+ * Context: process context.
+ * Return: 0 or an ion_device_add_heap() error.
+ */
+int ion_system_contig_heap_register(struct ion_device *dev)
+{
+	return ion_device_add_heap(dev, &ion_system_contig_heap);
+}
+
+/**
+ * ion_system_contig_heap_unregister() - remove the contiguous heap
+ *
+ * Context: process context, sleeps until its buffers are gone.
+ */
+void ion_system_contig_heap_unregister(void)
+{
+	ion_device_remove_heap(&ion_system_contig_heap);
+}

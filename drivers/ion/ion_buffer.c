@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ION buffers: allocation from the heaps of a mask in priority order, and
+ * the one dma_buf_ops that exports every buffer of every heap.  The buffer
+ * is the dma-buf: it lives until the dma-buf's last reference (handle, fd,
+ * mapping, attachment or kernel user) goes.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/err.h>
+#include <linux/highmem.h>
+#include <linux/ion.h>
+#include <linux/iosys-map.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/wait_bit.h>
+#include <kunit/visibility.h>
+
+#include "ion_priv.h"
+
+/**
+ * struct ion_buffer_attachment - one device attached to a buffer
+ * @dev: the attached device
+ * @table: the attachment's own copy of the buffer's sg_table
+ * @list: entry in buffer->attachments
+ * @mapped: @table is DMA mapped for @dev
+ */
+struct ion_buffer_attachment {
+	struct device *dev;
+	struct sg_table *table;
+	struct list_head list;
+	bool mapped;
+};
+
+static const struct dma_buf_ops ion_dma_buf_ops;
+
+static struct sg_table *ion_buffer_dup_sg_table(struct sg_table *table)
+{
+	struct scatterlist *sg, *new_sg;
+	struct sg_table *new_table;
+	int ret, i;
+
+	new_table = kzalloc(sizeof(*new_table), GFP_KERNEL);
+	if (!new_table)
+		return ERR_PTR(-ENOMEM);
+
+	ret = sg_alloc_table(new_table, table->orig_nents, GFP_KERNEL);
+	if (ret) {
+		kfree(new_table);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	new_sg = new_table->sgl;
+	for_each_sgtable_sg(table, sg, i) {
+		sg_set_page(new_sg, sg_page(sg), sg->length, sg->offset);
+		new_sg = sg_next(new_sg);
+	}
+	return new_table;
+}
+
+static pgprot_t ion_buffer_pgprot(struct ion_buffer *buffer, pgprot_t prot)
+{
+	if (buffer->flags & ION_FLAG_CACHED)
+		return prot;
+	return pgprot_writecombine(prot);
+}
+
+static void *ion_buffer_vmap(struct ion_buffer *buffer)
+{
+	unsigned long npages = buffer->size >> PAGE_SHIFT;
+	struct sg_page_iter piter;
+	struct page **pages, **tmp;
+	void *vaddr;
+
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+
+	tmp = pages;
+	for_each_sgtable_page(buffer->sg_table, &piter, 0) {
+		if (WARN_ON_ONCE(tmp - pages >= npages))
+			break;
+		*tmp++ = sg_page_iter_page(&piter);
+	}
+
+	vaddr = vmap(pages, npages, VM_MAP,
+		     ion_buffer_pgprot(buffer, PAGE_KERNEL));
+	kvfree(pages);
+	return vaddr ?: ERR_PTR(-ENOMEM);
+}
+
+/**
+ * ion_buffer_kmap_get() - take a counted kernel mapping of the buffer
+ * @buffer: the buffer
+ *
+ * Context: process context, takes buffer->lock.
+ * Return: the kernel address, or ERR_PTR(-ENOMEM / -EOVERFLOW).
+ */
+void *ion_buffer_kmap_get(struct ion_buffer *buffer)
+{
+	void *vaddr;
+
+	mutex_lock(&buffer->lock);
+	if (buffer->kmap_cnt) {
+		if (buffer->kmap_cnt == UINT_MAX) {
+			vaddr = ERR_PTR(-EOVERFLOW);
+			goto unlock;
+		}
+		buffer->kmap_cnt++;
+		vaddr = buffer->vaddr;
+		goto unlock;
+	}
+	vaddr = ion_buffer_vmap(buffer);
+	if (IS_ERR(vaddr))
+		goto unlock;
+	buffer->vaddr = vaddr;
+	buffer->kmap_cnt = 1;
+unlock:
+	mutex_unlock(&buffer->lock);
+	return vaddr;
+}
+
+/**
+ * ion_buffer_kmap_put() - drop a mapping taken with ion_buffer_kmap_get()
+ * @buffer: the buffer
+ *
+ * Context: process context, takes buffer->lock.
+ */
+void ion_buffer_kmap_put(struct ion_buffer *buffer)
+{
+	mutex_lock(&buffer->lock);
+	if (WARN_ON_ONCE(!buffer->kmap_cnt))
+		goto unlock;
+	if (!--buffer->kmap_cnt) {
+		vunmap(buffer->vaddr);
+		buffer->vaddr = NULL;
+	}
+unlock:
+	mutex_unlock(&buffer->lock);
+}
+
+/**
+ * ion_buffer_sync_for_device() - hand CPU writes over to the devices
+ * @buffer: the buffer
+ *
+ * Context: process context, takes buffer->lock.
+ */
+void ion_buffer_sync_for_device(struct ion_buffer *buffer)
+{
+	struct ion_buffer_attachment *a;
+
+	mutex_lock(&buffer->lock);
+	if (buffer->kmap_cnt)
+		flush_kernel_vmap_range(buffer->vaddr, buffer->size);
+	list_for_each_entry(a, &buffer->attachments, list)
+		if (a->mapped)
+			dma_sync_sgtable_for_device(a->dev, a->table,
+						    DMA_BIDIRECTIONAL);
+	mutex_unlock(&buffer->lock);
+}
+
+static int ion_buffer_attach(struct dma_buf *dmabuf,
+			     struct dma_buf_attachment *attachment)
+{
+	struct ion_buffer *buffer = dmabuf->priv;
+	struct ion_buffer_attachment *a;
+	struct sg_table *table;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+
+	table = ion_buffer_dup_sg_table(buffer->sg_table);
+	if (IS_ERR(table)) {
+		kfree(a);
+		return PTR_ERR(table);
+	}
+
+	a->table = table;
+	a->dev = attachment->dev;
+	INIT_LIST_HEAD(&a->list);
+	attachment->priv = a;
+
+	mutex_lock(&buffer->lock);
+	list_add(&a->list, &buffer->attachments);
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+static void ion_buffer_detach(struct dma_buf *dmabuf,
+			      struct dma_buf_attachment *attachment)
+{
+	struct ion_buffer *buffer = dmabuf->priv;
+	struct ion_buffer_attachment *a = attachment->priv;
+
+	mutex_lock(&buffer->lock);
+	list_del(&a->list);
+	mutex_unlock(&buffer->lock);
+
+	sg_free_table(a->table);
+	kfree(a->table);
+	kfree(a);
+}
+
+static struct sg_table *ion_buffer_map_dma_buf(struct dma_buf_attachment *attachment,
+					       enum dma_data_direction direction)
+{
+	struct ion_buffer_attachment *a = attachment->priv;
+	struct ion_buffer *buffer = attachment->dmabuf->priv;
+	int ret;
+
+	ret = dma_map_sgtable(attachment->dev, a->table, direction, 0);
+	if (ret)
+		return ERR_PTR(ret);
+
+	mutex_lock(&buffer->lock);
+	a->mapped = true;
+	mutex_unlock(&buffer->lock);
+	return a->table;
+}
+
+static void ion_buffer_unmap_dma_buf(struct dma_buf_attachment *attachment,
+				     struct sg_table *table,
+				     enum dma_data_direction direction)
+{
+	struct ion_buffer_attachment *a = attachment->priv;
+	struct ion_buffer *buffer = attachment->dmabuf->priv;
+
+	mutex_lock(&buffer->lock);
+	a->mapped = false;
+	mutex_unlock(&buffer->lock);
+	dma_unmap_sgtable(attachment->dev, table, direction, 0);
+}
+
+static int ion_buffer_begin_cpu_access(struct dma_buf *dmabuf,
+				       enum dma_data_direction direction)
+{
+	struct ion_buffer *buffer = dmabuf->priv;
+	struct ion_buffer_attachment *a;
+
+	mutex_lock(&buffer->lock);
+	if (buffer->kmap_cnt)
+		invalidate_kernel_vmap_range(buffer->vaddr, buffer->size);
+	list_for_each_entry(a, &buffer->attachments, list)
+		if (a->mapped)
+			dma_sync_sgtable_for_cpu(a->dev, a->table, direction);
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+static int ion_buffer_end_cpu_access(struct dma_buf *dmabuf,
+				     enum dma_data_direction direction)
+{
+	struct ion_buffer *buffer = dmabuf->priv;
+	struct ion_buffer_attachment *a;
+
+	mutex_lock(&buffer->lock);
+	if (buffer->kmap_cnt)
+		flush_kernel_vmap_range(buffer->vaddr, buffer->size);
+	list_for_each_entry(a, &buffer->attachments, list)
+		if (a->mapped)
+			dma_sync_sgtable_for_device(a->dev, a->table, direction);
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
+{
+	struct ion_buffer *buffer = dmabuf->priv;
+	unsigned long addr = vma->vm_start;
+	struct sg_page_iter piter;
+	int ret;
+
+	/* dma_buf_mmap_internal() checked this already; mmap is not hot */
+	if (vma->vm_pgoff > (buffer->size >> PAGE_SHIFT) ||
+	    vma_pages(vma) > (buffer->size >> PAGE_SHIFT) - vma->vm_pgoff)
+		return -EINVAL;
+
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = ion_buffer_pgprot(buffer, vma->vm_page_prot);
+
+	for_each_sgtable_page(buffer->sg_table, &piter, vma->vm_pgoff) {
+		struct page *page = sg_page_iter_page(&piter);
+
+		ret = remap_pfn_range(vma, addr, page_to_pfn(page), PAGE_SIZE,
+				      vma->vm_page_prot);
+		if (ret)
+			return ret;
+		addr += PAGE_SIZE;
+		if (addr >= vma->vm_end)
+			return 0;
+	}
+	return 0;
+}
+
+static int ion_buffer_dma_buf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	void *vaddr = ion_buffer_kmap_get(dmabuf->priv);
+
+	if (IS_ERR(vaddr))
+		return PTR_ERR(vaddr);
+	iosys_map_set_vaddr(map, vaddr);
+	return 0;
+}
+
+static void ion_buffer_dma_buf_vunmap(struct dma_buf *dmabuf,
+				      struct iosys_map *map)
+{
+	ion_buffer_kmap_put(dmabuf->priv);
+	iosys_map_clear(map);
+}
+
+static void ion_buffer_release(struct dma_buf *dmabuf)
+{
+	struct ion_buffer *buffer = dmabuf->priv;
+	struct ion_heap *heap = buffer->heap;
+	struct module *owner = heap->owner;
+	struct ion_device *dev = buffer->dev;
+
+	/* Leave the accounting lists before anything is torn down. */
+	mutex_lock(&dev->buffer_lock);
+	list_del(&buffer->node);
+	mutex_unlock(&dev->buffer_lock);
+
+	WARN_ON_ONCE(buffer->kmap_cnt);
+	WARN_ON_ONCE(!list_empty(&buffer->attachments));
+	heap->ops->free(buffer);
+	atomic_long_sub(buffer->size, &heap->num_bytes);
+	mutex_destroy(&buffer->lock);
+	kfree(buffer);
+
+	/* The heap may be freed by ion_device_remove_heap() from here. */
+	if (atomic_dec_and_test(&heap->num_buffers))
+		wake_up_var(&heap->num_buffers);
+	module_put(owner);
+}
+
+static const struct dma_buf_ops ion_dma_buf_ops = {
+	.attach = ion_buffer_attach,
+	.detach = ion_buffer_detach,
+	.map_dma_buf = ion_buffer_map_dma_buf,
+	.unmap_dma_buf = ion_buffer_unmap_dma_buf,
+	.begin_cpu_access = ion_buffer_begin_cpu_access,
+	.end_cpu_access = ion_buffer_end_cpu_access,
+	.mmap = ion_buffer_mmap,
+	.vmap = ion_buffer_dma_buf_vmap,
+	.vunmap = ion_buffer_dma_buf_vunmap,
+	.release = ion_buffer_release,
+};
+
+/**
+ * ion_dma_buf_is_ion() - is this dma-buf an ION buffer
+ * @dmabuf: any dma-buf
+ *
+ * Context: any context.
+ * Return: true when ION exported @dmabuf.
+ */
+bool ion_dma_buf_is_ion(struct dma_buf *dmabuf)
+{
+	return dmabuf && dmabuf->ops == &ion_dma_buf_ops;
+}
+EXPORT_SYMBOL_GPL(ion_dma_buf_is_ion);
+
+/**
+ * ion_dma_buf_to_buffer() - the ION buffer behind a dma-buf
+ * @dmabuf: a dma-buf
+ *
+ * Context: any context.
+ * Return: the buffer, or NULL when @dmabuf is not ION's.
+ */
+struct ion_buffer *ion_dma_buf_to_buffer(struct dma_buf *dmabuf)
+{
+	return ion_dma_buf_is_ion(dmabuf) ? dmabuf->priv : NULL;
+}
+
+/**
+ * ion_dma_buf_map_kernel() - map any dma-buf, ION or foreign, into the kernel
+ * @dmabuf: the dma-buf (ION, udmabuf, DMA-BUF heap...)
+ * @map: output: the mapping
+ *
+ * A thin, clearly named wrapper of dma_buf_vmap_unlocked() for ION clients
+ * that accept buffers of any exporter.  The mapping is counted by the
+ * exporter and independent of begin/end_cpu_access.
+ *
+ * Context: process context; must not hold @dmabuf's reservation lock.
+ * Return: 0 or -errno (-EINVAL for a NULL @dmabuf or an exporter without
+ * vmap, -ENOMEM).
+ */
+int ion_dma_buf_map_kernel(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	if (!dmabuf || !map)
+		return -EINVAL;
+	return dma_buf_vmap_unlocked(dmabuf, map);
+}
+EXPORT_SYMBOL_GPL(ion_dma_buf_map_kernel);
+
+/**
+ * ion_dma_buf_unmap_kernel() - undo ion_dma_buf_map_kernel()
+ * @dmabuf: the dma-buf
+ * @map: the mapping ion_dma_buf_map_kernel() returned
+ *
+ * Context: process context; must not hold @dmabuf's reservation lock.
+ */
+void ion_dma_buf_unmap_kernel(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	if (!dmabuf || !map || iosys_map_is_null(map))
+		return;
+	dma_buf_vunmap_unlocked(dmabuf, map);
+}
+EXPORT_SYMBOL_GPL(ion_dma_buf_unmap_kernel);
+
+static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_device *dev,
+						     struct ion_heap *heap,
+						     size_t len, size_t align,
+						     unsigned int flags)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	struct ion_buffer *buffer;
+	struct dma_buf *dmabuf;
+	int ret;
+
+	if (heap->max_len && len > heap->max_len)
+		return ERR_PTR(-ENOMEM);
+	if (!try_module_get(heap->owner))
+		return ERR_PTR(-ENODEV);
+
+	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL);
+	if (!buffer) {
+		ret = -ENOMEM;
+		goto put_module;
+	}
+	buffer->heap = heap;
+	buffer->dev = dev;
+	buffer->size = len;
+	buffer->flags = flags;
+	mutex_init(&buffer->lock);
+	INIT_LIST_HEAD(&buffer->attachments);
+	INIT_LIST_HEAD(&buffer->node);
+	buffer->pid = task_tgid_nr(current);
+	get_task_comm(buffer->task_comm, current->group_leader);
+
+	ret = heap->ops->allocate(heap, buffer, len, align, flags);
+	if (ret)
+		goto free_buffer;
+	if (WARN_ON_ONCE(!buffer->sg_table)) {
+		ret = -EINVAL;
+		goto free_pages;
+	}
+
+	atomic_inc(&heap->num_buffers);
+	atomic_long_add(len, &heap->num_bytes);
+
+	exp_info.ops = &ion_dma_buf_ops;
+	exp_info.size = len;
+	exp_info.flags = O_RDWR;
+	exp_info.priv = buffer;
+	dmabuf = dma_buf_export(&exp_info);
+	if (IS_ERR(dmabuf)) {
+		ret = PTR_ERR(dmabuf);
+		atomic_long_sub(len, &heap->num_bytes);
+		atomic_dec(&heap->num_buffers);
+		goto free_pages;
+	}
+	/* Ownership of buffer is held by the dmabuf from here. */
+	buffer->dmabuf = dmabuf;
+
+	mutex_lock(&dev->buffer_lock);
+	list_add_tail(&buffer->node, &dev->buffers);
+	mutex_unlock(&dev->buffer_lock);
+	return buffer;
+
+free_pages:
+	heap->ops->free(buffer);
+free_buffer:
+	mutex_destroy(&buffer->lock);
+	kfree(buffer);
+put_module:
+	module_put(heap->owner);
+	return ERR_PTR(ret);
+}
+
+/**
+ * ion_buffer_create() - allocate a buffer and export it as a dma-buf
+ * @dev: the device
+ * @len: requested length; rounded up to pages
+ * @align: alignment, checked by the heap
+ * @heap_id_mask: heaps (ids or alias ids) to try, highest priority first
+ * @flags: ION_FLAG_* bits
+ *
+ * Context: process context, sleeps.
+ * Return: the buffer, whose dma-buf reference the caller owns, or
+ * ERR_PTR(-EINVAL) for len 0 / overflow / unknown flags, -ENODEV when no
+ * heap matches, -ENOMEM, -EINTR, or the last heap's error.
+ */
+struct ion_buffer *ion_buffer_create(struct ion_device *dev, size_t len,
+				     size_t align, unsigned int heap_id_mask,
+				     unsigned int flags)
+{
+	struct ion_buffer *buffer = ERR_PTR(-ENODEV);
+	struct ion_heap *heap;
+	size_t rounded;
+
+	if (!len || check_add_overflow(len, (size_t)PAGE_SIZE - 1, &rounded))
+		return ERR_PTR(-EINVAL);
+	len = rounded & PAGE_MASK;
+	if (flags & ~ION_FLAGS_VALID)
+		return ERR_PTR(-EINVAL);
+	/* Never wake the OOM killer for a request that cannot be met. */
+	if (len / PAGE_SIZE > totalram_pages() / 2)
+		return ERR_PTR(-ENOMEM);
+	if (!heap_id_mask)
+		return ERR_PTR(-ENODEV);
+
+	down_read(&dev->heap_lock);
+	list_for_each_entry(heap, &dev->heaps, node) {
+		if (!ion_heap_matches(heap, heap_id_mask))
+			continue;
+		buffer = ion_buffer_alloc_from_heap(dev, heap, len, align, flags);
+		if (!IS_ERR(buffer) || PTR_ERR(buffer) == -EINTR)
+			break;
+	}
+	up_read(&dev->heap_lock);
+	return buffer;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_buffer_create);

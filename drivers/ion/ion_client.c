@@ -1,0 +1,805 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ION clients and handles, and the in-kernel client API.
+ *
+ * A client is an open /dev/ion or a kernel driver.  A handle is an entry in
+ * the client's table (an id for user space, a pointer for the kernel) that
+ * holds one reference on the buffer's dma-buf.  Allocating or importing a
+ * buffer adds one user count to its handle, freeing drops one; the handle
+ * and its dma-buf reference go when the count reaches zero.  Kernel code
+ * that validates a handle never dereferences it first: it looks the pointer
+ * up in the client's table, so stale handles and handles of other clients
+ * fail with -EINVAL.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-buf.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/idr.h>
+#include <linux/ion.h>
+#include <linux/module.h>
+#include <linux/rbtree.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+
+#include "ion_priv.h"
+
+static struct ion_client *ion_client_create_pid(struct ion_device *dev,
+						const char *name, pid_t pid)
+{
+	struct ion_client *client;
+
+	client = kzalloc(sizeof(*client), GFP_KERNEL);
+	if (!client)
+		return ERR_PTR(-ENOMEM);
+	client->name = kstrdup(name, GFP_KERNEL);
+	if (!client->name) {
+		kfree(client);
+		return ERR_PTR(-ENOMEM);
+	}
+	client->dev = dev;
+	client->pid = pid;
+	mutex_init(&client->lock);
+	idr_init_base(&client->idr, 1);
+	client->handles = RB_ROOT;
+	INIT_LIST_HEAD(&client->node);
+
+	mutex_lock(&dev->client_lock);
+	list_add_tail(&client->node, &dev->clients);
+	ion_debugfs_add_client(client);
+	mutex_unlock(&dev->client_lock);
+	return client;
+}
+
+/**
+ * ion_client_create() - create a kernel client
+ * @dev: the device, usually ion_default_device()
+ * @name: name shown in debugfs; copied
+ *
+ * Context: process context, may sleep.
+ * Return: the client, ERR_PTR(-EINVAL) for a NULL @dev or @name, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct ion_client *ion_client_create(struct ion_device *dev, const char *name)
+{
+	pid_t pid = 0;
+
+	if (IS_ERR_OR_NULL(dev) || !name)
+		return ERR_PTR(-EINVAL);
+	if (!(current->flags & PF_KTHREAD))
+		pid = task_tgid_nr(current);
+	return ion_client_create_pid(dev, name, pid);
+}
+EXPORT_SYMBOL_GPL(ion_client_create);
+
+/**
+ * msm_ion_client_create() - create a kernel client of the default device
+ * @name: name shown in debugfs; copied
+ *
+ * The Qualcomm vendor kernels' entry point, kept for drivers written
+ * against them: ion_client_create(ion_default_device(), @name).
+ *
+ * Context: process context, may sleep.
+ * Return: the client, ERR_PTR(-ENODEV) without a default device,
+ * ERR_PTR(-EINVAL) or ERR_PTR(-ENOMEM).
+ */
+struct ion_client *msm_ion_client_create(const char *name)
+{
+	struct ion_device *dev = ion_default_device();
+
+	if (!dev)
+		return ERR_PTR(-ENODEV);
+	return ion_client_create(dev, name);
+}
+EXPORT_SYMBOL_GPL(msm_ion_client_create);
+
+/**
+ * ion_client_create_user() - create the client of an open of /dev/ion
+ * @dev: the device
+ *
+ * Context: process context, may sleep.
+ * Return: the client or ERR_PTR(-ENOMEM).
+ */
+struct ion_client *ion_client_create_user(struct ion_device *dev)
+{
+	char comm[TASK_COMM_LEN];
+
+	get_task_comm(comm, current->group_leader);
+	return ion_client_create_pid(dev, comm, task_tgid_nr(current));
+}
+
+static struct ion_handle *ion_handle_find_buffer(struct ion_client *client,
+						 struct ion_buffer *buffer)
+{
+	struct rb_node *n = client->handles.rb_node;
+
+	lockdep_assert_held(&client->lock);
+	while (n) {
+		struct ion_handle *h = rb_entry(n, struct ion_handle, node);
+
+		if (buffer < h->buffer)
+			n = n->rb_left;
+		else if (buffer > h->buffer)
+			n = n->rb_right;
+		else
+			return h;
+	}
+	return NULL;
+}
+
+/* Is @handle (not dereferenced) an entry of @client's table? */
+static bool ion_handle_is_valid(struct ion_client *client,
+				struct ion_handle *handle)
+{
+	struct ion_handle *h;
+	int id;
+
+	lockdep_assert_held(&client->lock);
+	if (IS_ERR_OR_NULL(handle))
+		return false;
+	idr_for_each_entry(&client->idr, h, id)
+		if (h == handle)
+			return true;
+	return false;
+}
+
+/*
+ * Add a handle for @buffer to @client's table with one user count.  The
+ * caller's dma-buf reference is handed over to the handle on success.
+ */
+static struct ion_handle *ion_handle_create(struct ion_client *client,
+					    struct ion_buffer *buffer)
+{
+	struct rb_node **p = &client->handles.rb_node, *parent = NULL;
+	struct ion_handle *handle;
+	int id;
+
+	lockdep_assert_held(&client->lock);
+	handle = kzalloc(sizeof(*handle), GFP_KERNEL);
+	if (!handle)
+		return ERR_PTR(-ENOMEM);
+	id = idr_alloc_cyclic(&client->idr, handle, 1, 0, GFP_KERNEL);
+	if (id < 0) {
+		kfree(handle);
+		return ERR_PTR(id == -ENOSPC ? -EMFILE : id);
+	}
+	handle->id = id;
+	handle->client = client;
+	handle->buffer = buffer;
+	handle->user_cnt = 1;
+
+	while (*p) {
+		struct ion_handle *h = rb_entry(*p, struct ion_handle, node);
+
+		parent = *p;
+		p = buffer < h->buffer ? &(*p)->rb_left : &(*p)->rb_right;
+	}
+	rb_link_node(&handle->node, parent, p);
+	rb_insert_color(&handle->node, &client->handles);
+	atomic_inc(&buffer->handle_cnt);
+	return handle;
+}
+
+/*
+ * Take @handle out of the table and undo its kernel mappings.  Returns the
+ * dma-buf whose reference the caller must drop after unlocking.
+ */
+static struct dma_buf *ion_handle_destroy(struct ion_handle *handle)
+{
+	struct ion_client *client = handle->client;
+	struct ion_buffer *buffer = handle->buffer;
+
+	lockdep_assert_held(&client->lock);
+	while (handle->kmap_cnt) {
+		handle->kmap_cnt--;
+		ion_buffer_kmap_put(buffer);
+	}
+	rb_erase(&handle->node, &client->handles);
+	idr_remove(&client->idr, handle->id);
+	atomic_dec(&buffer->handle_cnt);
+	kfree(handle);
+	return buffer->dmabuf;
+}
+
+/* Drop one user count; returns the dma-buf to put when the handle went. */
+static struct dma_buf *ion_handle_put_user(struct ion_handle *handle)
+{
+	lockdep_assert_held(&handle->client->lock);
+	if (--handle->user_cnt)
+		return NULL;
+	return ion_handle_destroy(handle);
+}
+
+/**
+ * ion_client_destroy() - destroy a client and every handle it still holds
+ * @client: the client
+ *
+ * Kernel mappings made with ion_map_kernel() are undone; buffers live on
+ * while other references (fds, other clients, mappings) hold them.  The
+ * caller must make sure no other call on @client runs or starts: the client
+ * is freed on return.
+ *
+ * Context: process context, may sleep.
+ */
+void ion_client_destroy(struct ion_client *client)
+{
+	struct ion_device *dev;
+	struct ion_handle *handle;
+	struct rb_node *n;
+
+	if (IS_ERR_OR_NULL(client))
+		return;
+	dev = client->dev;
+
+	/* Out of the accounting lists first: debugfs readers are done after. */
+	mutex_lock(&dev->client_lock);
+	ion_debugfs_remove_client(client);
+	list_del(&client->node);
+	mutex_unlock(&dev->client_lock);
+
+	mutex_lock(&client->lock);
+	while ((n = rb_first(&client->handles))) {
+		struct dma_buf *dmabuf;
+
+		handle = rb_entry(n, struct ion_handle, node);
+		dmabuf = ion_handle_destroy(handle);
+		dma_buf_put(dmabuf);
+	}
+	mutex_unlock(&client->lock);
+
+	idr_destroy(&client->idr);
+	mutex_destroy(&client->lock);
+	kfree(client->name);
+	kfree(client);
+}
+EXPORT_SYMBOL_GPL(ion_client_destroy);
+
+/**
+ * ion_client_handle_count() - number of handles in a client's table
+ * @client: the client
+ *
+ * Context: process context, takes client->lock.
+ * Return: the count.
+ */
+unsigned int ion_client_handle_count(struct ion_client *client)
+{
+	struct ion_handle *h;
+	unsigned int cnt = 0;
+	int id;
+
+	mutex_lock(&client->lock);
+	idr_for_each_entry(&client->idr, h, id)
+		cnt++;
+	mutex_unlock(&client->lock);
+	return cnt;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_client_handle_count);
+
+static struct ion_handle *ion_client_add_buffer(struct ion_client *client,
+						struct ion_buffer *buffer)
+{
+	struct ion_handle *handle;
+
+	mutex_lock(&client->lock);
+	handle = ion_handle_create(client, buffer);
+	mutex_unlock(&client->lock);
+	return handle;
+}
+
+/**
+ * ion_alloc() - allocate a buffer and a handle to it
+ * @client: the client
+ * @len: size in bytes, rounded up to pages
+ * @align: alignment; honoured by contiguous heaps, at most PAGE_SIZE for
+ *	the system heap
+ * @heap_id_mask: ION_HEAP() bits of heap ids or msm alias ids
+ * @flags: ION_FLAG_* bits
+ *
+ * Context: process context, sleeps.
+ * Return: the handle, or ERR_PTR(-EINVAL) (NULL client, len 0 or overflow,
+ * unknown flags, bad align), -ENODEV (no heap in the mask), -ENOMEM,
+ * -EINTR.  Never NULL.
+ */
+struct ion_handle *ion_alloc(struct ion_client *client, size_t len,
+			     size_t align, unsigned int heap_id_mask,
+			     unsigned int flags)
+{
+	struct ion_buffer *buffer;
+	struct ion_handle *handle;
+
+	if (IS_ERR_OR_NULL(client))
+		return ERR_PTR(-EINVAL);
+	buffer = ion_buffer_create(client->dev, len, align, heap_id_mask, flags);
+	if (IS_ERR(buffer))
+		return ERR_CAST(buffer);
+	/* The buffer's first dma-buf reference goes to the handle. */
+	handle = ion_client_add_buffer(client, buffer);
+	if (IS_ERR(handle))
+		dma_buf_put(buffer->dmabuf);
+	return handle;
+}
+EXPORT_SYMBOL_GPL(ion_alloc);
+
+/**
+ * ion_free() - drop one user count of a handle
+ * @client: the client
+ * @handle: a handle of @client
+ *
+ * The handle goes (and its kernel mappings with it) when every ion_alloc()
+ * and import of it has been matched by ion_free().  A handle that is not in
+ * @client's table (already freed, another client's) is reported once and
+ * ignored.
+ *
+ * Context: process context, may sleep.
+ */
+void ion_free(struct ion_client *client, struct ion_handle *handle)
+{
+	struct dma_buf *dmabuf = NULL;
+
+	if (IS_ERR_OR_NULL(client))
+		return;
+	mutex_lock(&client->lock);
+	if (ion_handle_is_valid(client, handle))
+		dmabuf = ion_handle_put_user(handle);
+	else
+		pr_warn_once("%s: invalid handle for client %s\n", __func__,
+			     client->name);
+	mutex_unlock(&client->lock);
+	if (dmabuf)
+		dma_buf_put(dmabuf);
+}
+EXPORT_SYMBOL_GPL(ion_free);
+
+/* Look up @handle and return its buffer, or NULL; client->lock held. */
+static struct ion_buffer *ion_handle_buffer(struct ion_client *client,
+					    struct ion_handle *handle)
+{
+	if (!ion_handle_is_valid(client, handle))
+		return NULL;
+	return handle->buffer;
+}
+
+/**
+ * ion_phys() - physical address of a contiguous buffer
+ * @client: the client
+ * @handle: a handle of @client
+ * @addr: output: physical address
+ * @len: output: length in bytes
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EINVAL for a bad client or handle or a heap without
+ * physical addresses (the system heap).
+ */
+int ion_phys(struct ion_client *client, struct ion_handle *handle,
+	     ion_phys_addr_t *addr, size_t *len)
+{
+	struct ion_buffer *buffer;
+	int ret = -EINVAL;
+
+	if (IS_ERR_OR_NULL(client) || !addr || !len)
+		return -EINVAL;
+	mutex_lock(&client->lock);
+	buffer = ion_handle_buffer(client, handle);
+	if (buffer && buffer->heap->ops->phys)
+		ret = buffer->heap->ops->phys(buffer->heap, buffer, addr, len);
+	mutex_unlock(&client->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ion_phys);
+
+/**
+ * ion_map_kernel() - map a buffer into the kernel's address space
+ * @client: the client
+ * @handle: a handle of @client
+ *
+ * The mapping is counted per handle and per buffer: every call needs one
+ * ion_unmap_kernel(), and ion_free() of the handle's last user count or
+ * ion_client_destroy() undoes what is left.  It is independent of user
+ * space's begin/end_cpu_access.
+ *
+ * Context: process context, may sleep.
+ * Return: the kernel address, or ERR_PTR(-EINVAL) (bad client or handle),
+ * -EOVERFLOW (count overflow), -ENOMEM.  Never NULL.
+ */
+void *ion_map_kernel(struct ion_client *client, struct ion_handle *handle)
+{
+	struct ion_buffer *buffer;
+	void *vaddr;
+
+	if (IS_ERR_OR_NULL(client))
+		return ERR_PTR(-EINVAL);
+	mutex_lock(&client->lock);
+	buffer = ion_handle_buffer(client, handle);
+	if (!buffer) {
+		vaddr = ERR_PTR(-EINVAL);
+		goto unlock;
+	}
+	if (handle->kmap_cnt == UINT_MAX) {
+		vaddr = ERR_PTR(-EOVERFLOW);
+		goto unlock;
+	}
+	vaddr = ion_buffer_kmap_get(buffer);
+	if (!IS_ERR(vaddr))
+		handle->kmap_cnt++;
+unlock:
+	mutex_unlock(&client->lock);
+	return vaddr;
+}
+EXPORT_SYMBOL_GPL(ion_map_kernel);
+
+/**
+ * ion_unmap_kernel() - undo one ion_map_kernel()
+ * @client: the client
+ * @handle: a handle of @client
+ *
+ * Unmapping a handle that has no mapping (or an invalid handle) warns once
+ * and changes nothing.
+ *
+ * Context: process context, may sleep.
+ */
+void ion_unmap_kernel(struct ion_client *client, struct ion_handle *handle)
+{
+	struct ion_buffer *buffer;
+
+	if (IS_ERR_OR_NULL(client))
+		return;
+	mutex_lock(&client->lock);
+	buffer = ion_handle_buffer(client, handle);
+	if (!buffer || !handle->kmap_cnt) {
+		pr_warn_once("%s: unbalanced or invalid unmap by client %s\n",
+			     __func__, client->name);
+		goto unlock;
+	}
+	handle->kmap_cnt--;
+	ion_buffer_kmap_put(buffer);
+unlock:
+	mutex_unlock(&client->lock);
+}
+EXPORT_SYMBOL_GPL(ion_unmap_kernel);
+
+/**
+ * ion_sg_table() - the pages of a buffer
+ * @client: the client
+ * @handle: a handle of @client
+ *
+ * The table is the buffer's own and lives as long as the handle; it is not
+ * DMA mapped (attach the dma-buf to a device for that).
+ *
+ * Context: process context, may sleep.
+ * Return: the table or ERR_PTR(-EINVAL).
+ */
+struct sg_table *ion_sg_table(struct ion_client *client,
+			      struct ion_handle *handle)
+{
+	struct ion_buffer *buffer;
+
+	if (IS_ERR_OR_NULL(client))
+		return ERR_PTR(-EINVAL);
+	mutex_lock(&client->lock);
+	buffer = ion_handle_buffer(client, handle);
+	mutex_unlock(&client->lock);
+	return buffer ? buffer->sg_table : ERR_PTR(-EINVAL);
+}
+EXPORT_SYMBOL_GPL(ion_sg_table);
+
+/**
+ * ion_share_dma_buf() - a new reference to a handle's dma-buf
+ * @client: the client
+ * @handle: a handle of @client
+ *
+ * Context: process context, may sleep.
+ * Return: the dma-buf (drop it with dma_buf_put()) or ERR_PTR(-EINVAL).
+ */
+struct dma_buf *ion_share_dma_buf(struct ion_client *client,
+				  struct ion_handle *handle)
+{
+	struct ion_buffer *buffer;
+	struct dma_buf *dmabuf = ERR_PTR(-EINVAL);
+
+	if (IS_ERR_OR_NULL(client))
+		return dmabuf;
+	mutex_lock(&client->lock);
+	buffer = ion_handle_buffer(client, handle);
+	if (buffer) {
+		dmabuf = buffer->dmabuf;
+		get_dma_buf(dmabuf);
+	}
+	mutex_unlock(&client->lock);
+	return dmabuf;
+}
+EXPORT_SYMBOL_GPL(ion_share_dma_buf);
+
+/**
+ * ion_share_dma_buf_fd() - a new dma-buf fd for a handle, in the current process
+ * @client: the client
+ * @handle: a handle of @client
+ *
+ * Context: process context with a file table, may sleep.
+ * Return: the fd (O_CLOEXEC), -EINVAL or -EMFILE.
+ */
+int ion_share_dma_buf_fd(struct ion_client *client, struct ion_handle *handle)
+{
+	struct dma_buf *dmabuf;
+	int fd;
+
+	dmabuf = ion_share_dma_buf(client, handle);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	fd = dma_buf_fd(dmabuf, O_CLOEXEC);
+	if (fd < 0)
+		dma_buf_put(dmabuf);
+	return fd;
+}
+EXPORT_SYMBOL_GPL(ion_share_dma_buf_fd);
+
+/* Find or create @client's handle for ION dma-buf @dmabuf, +1 user count. */
+static struct ion_handle *ion_client_import(struct ion_client *client,
+					    struct dma_buf *dmabuf)
+{
+	struct ion_buffer *buffer = ion_dma_buf_to_buffer(dmabuf);
+	struct ion_handle *handle;
+
+	lockdep_assert_held(&client->lock);
+	if (!buffer)
+		return ERR_PTR(-EINVAL);
+	handle = ion_handle_find_buffer(client, buffer);
+	if (handle) {
+		if (handle->user_cnt == UINT_MAX)
+			return ERR_PTR(-EOVERFLOW);
+		handle->user_cnt++;
+		return handle;
+	}
+	get_dma_buf(dmabuf);
+	handle = ion_handle_create(client, buffer);
+	if (IS_ERR(handle))
+		dma_buf_put(dmabuf);
+	return handle;
+}
+
+/**
+ * ion_import_dma_buf_obj() - get a handle for an ION dma-buf
+ * @client: the client
+ * @dmabuf: a dma-buf exported by ION; the caller keeps its reference
+ *
+ * Importing a buffer the client already has a handle for returns that
+ * handle with one more user count (one more ion_free() needed).
+ *
+ * Context: process context, may sleep.
+ * Return: the handle, or ERR_PTR(-EINVAL) for a bad client, a NULL or
+ * foreign dma-buf (use ion_dma_buf_map_kernel() to map those), -ENOMEM,
+ * -EOVERFLOW.
+ */
+struct ion_handle *ion_import_dma_buf_obj(struct ion_client *client,
+					  struct dma_buf *dmabuf)
+{
+	struct ion_handle *handle;
+
+	if (IS_ERR_OR_NULL(client) || IS_ERR_OR_NULL(dmabuf))
+		return ERR_PTR(-EINVAL);
+	mutex_lock(&client->lock);
+	handle = ion_client_import(client, dmabuf);
+	mutex_unlock(&client->lock);
+	return handle;
+}
+EXPORT_SYMBOL_GPL(ion_import_dma_buf_obj);
+
+/**
+ * ion_import_dma_buf() - get a handle for a dma-buf fd of the current process
+ * @client: the client
+ * @fd: a dma-buf fd exported by ION
+ *
+ * Context: process context, may sleep.
+ * Return: the handle, or ERR_PTR(-EBADF) for an fd that is not open,
+ * -EINVAL for an fd that is not an ION dma-buf, or an
+ * ion_import_dma_buf_obj() error.
+ */
+struct ion_handle *ion_import_dma_buf(struct ion_client *client, int fd)
+{
+	struct ion_handle *handle;
+	struct dma_buf *dmabuf;
+
+	if (IS_ERR_OR_NULL(client))
+		return ERR_PTR(-EINVAL);
+	dmabuf = dma_buf_get(fd);
+	if (IS_ERR(dmabuf))
+		return ERR_CAST(dmabuf);
+	handle = ion_import_dma_buf_obj(client, dmabuf);
+	dma_buf_put(dmabuf);
+	return handle;
+}
+EXPORT_SYMBOL_GPL(ion_import_dma_buf);
+
+/**
+ * ion_handle_get_size() - size of a handle's buffer
+ * @client: the client
+ * @handle: a handle of @client
+ * @size: output: size in bytes (page aligned)
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -EINVAL.
+ */
+int ion_handle_get_size(struct ion_client *client, struct ion_handle *handle,
+			size_t *size)
+{
+	struct ion_buffer *buffer;
+
+	if (IS_ERR_OR_NULL(client) || !size)
+		return -EINVAL;
+	mutex_lock(&client->lock);
+	buffer = ion_handle_buffer(client, handle);
+	if (buffer)
+		*size = buffer->size;
+	mutex_unlock(&client->lock);
+	return buffer ? 0 : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(ion_handle_get_size);
+
+/**
+ * ion_handle_get_flags() - allocation flags of a handle's buffer
+ * @client: the client
+ * @handle: a handle of @client
+ * @flags: output: ION_FLAG_* bits
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -EINVAL.
+ */
+int ion_handle_get_flags(struct ion_client *client, struct ion_handle *handle,
+			 unsigned long *flags)
+{
+	struct ion_buffer *buffer;
+
+	if (IS_ERR_OR_NULL(client) || !flags)
+		return -EINVAL;
+	mutex_lock(&client->lock);
+	buffer = ion_handle_buffer(client, handle);
+	if (buffer)
+		*flags = buffer->flags;
+	mutex_unlock(&client->lock);
+	return buffer ? 0 : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(ion_handle_get_flags);
+
+/**
+ * ion_handle_get_heap_id() - id of the heap a handle's buffer came from
+ * @client: the client
+ * @handle: a handle of @client
+ * @heap_id: output: the heap's id (not its msm alias)
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -EINVAL.
+ */
+int ion_handle_get_heap_id(struct ion_client *client, struct ion_handle *handle,
+			   unsigned int *heap_id)
+{
+	struct ion_buffer *buffer;
+
+	if (IS_ERR_OR_NULL(client) || !heap_id)
+		return -EINVAL;
+	mutex_lock(&client->lock);
+	buffer = ion_handle_buffer(client, handle);
+	if (buffer)
+		*heap_id = buffer->heap->id;
+	mutex_unlock(&client->lock);
+	return buffer ? 0 : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(ion_handle_get_heap_id);
+
+/* ---------------------------------------------------------------------
+ * Handle ids, for the legacy ioctls
+ */
+
+/**
+ * ion_client_alloc_id() - ion_alloc() returning the handle's id
+ * @client: the client
+ * @len: see ion_alloc()
+ * @align: see ion_alloc()
+ * @heap_id_mask: see ion_alloc()
+ * @flags: see ion_alloc()
+ * @id: output: the handle id
+ *
+ * Context: process context, sleeps.
+ * Return: 0 or an ion_alloc() error.
+ */
+int ion_client_alloc_id(struct ion_client *client, size_t len, size_t align,
+			unsigned int heap_id_mask, unsigned int flags, int *id)
+{
+	struct ion_buffer *buffer;
+	struct ion_handle *handle;
+	int ret = 0;
+
+	buffer = ion_buffer_create(client->dev, len, align, heap_id_mask, flags);
+	if (IS_ERR(buffer))
+		return PTR_ERR(buffer);
+	mutex_lock(&client->lock);
+	handle = ion_handle_create(client, buffer);
+	if (IS_ERR(handle))
+		ret = PTR_ERR(handle);
+	else
+		*id = handle->id;
+	mutex_unlock(&client->lock);
+	if (ret)
+		dma_buf_put(buffer->dmabuf);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_client_alloc_id);
+
+/**
+ * ion_client_free_id() - ion_free() by handle id
+ * @client: the client
+ * @id: handle id
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -EINVAL for an id that is not in the table.
+ */
+int ion_client_free_id(struct ion_client *client, int id)
+{
+	struct dma_buf *dmabuf = NULL;
+	struct ion_handle *handle;
+	int ret = -EINVAL;
+
+	mutex_lock(&client->lock);
+	handle = id > 0 ? idr_find(&client->idr, id) : NULL;
+	if (handle) {
+		dmabuf = ion_handle_put_user(handle);
+		ret = 0;
+	}
+	mutex_unlock(&client->lock);
+	if (dmabuf)
+		dma_buf_put(dmabuf);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_client_free_id);
+
+/**
+ * ion_client_get_dma_buf_id() - a new reference to a handle id's dma-buf
+ * @client: the client
+ * @id: handle id
+ *
+ * Context: process context, may sleep.
+ * Return: the dma-buf or ERR_PTR(-EINVAL).
+ */
+struct dma_buf *ion_client_get_dma_buf_id(struct ion_client *client, int id)
+{
+	struct dma_buf *dmabuf = ERR_PTR(-EINVAL);
+	struct ion_handle *handle;
+
+	mutex_lock(&client->lock);
+	handle = id > 0 ? idr_find(&client->idr, id) : NULL;
+	if (handle) {
+		dmabuf = handle->buffer->dmabuf;
+		get_dma_buf(dmabuf);
+	}
+	mutex_unlock(&client->lock);
+	return dmabuf;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_client_get_dma_buf_id);
+
+/**
+ * ion_client_import_id() - ion_import_dma_buf_obj() returning the id
+ * @client: the client
+ * @dmabuf: the dma-buf; the caller keeps its reference
+ * @id: output: the handle id
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or an ion_import_dma_buf_obj() error.
+ */
+int ion_client_import_id(struct ion_client *client, struct dma_buf *dmabuf,
+			 int *id)
+{
+	struct ion_handle *handle;
+	int ret = 0;
+
+	mutex_lock(&client->lock);
+	handle = ion_client_import(client, dmabuf);
+	if (IS_ERR(handle))
+		ret = PTR_ERR(handle);
+	else
+		*id = handle->id;
+	mutex_unlock(&client->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_client_import_id);

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ION accounting in debugfs:
+ *
+ *   /sys/kernel/debug/ion/heaps/<heap>           clients of the heap with their
+ *                                                bytes, orphaned buffers, totals
+ *   /sys/kernel/debug/ion/clients/<pid>-<name>   bytes and handles per heap
+ *
+ * Readers walk the device's client list and buffer list under their locks;
+ * clients and buffers leave those lists before they are torn down, and
+ * debugfs_remove() waits for the readers of a file that goes away.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/dma-buf.h>
+#include <linux/ion.h>
+#include <linux/rbtree.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "ion_priv.h"
+
+static int ion_debugfs_heap_show(struct seq_file *s, void *unused)
+{
+	struct ion_heap *heap = s->private;
+	struct ion_device *dev = heap->dev;
+	struct ion_client *client;
+	struct ion_buffer *buffer;
+	size_t total = 0, orphaned = 0;
+	unsigned int nbuffers = 0;
+
+	seq_printf(s, "%16s %16s %16s\n", "client", "pid", "size");
+	seq_puts(s, "----------------------------------------------------\n");
+
+	mutex_lock(&dev->client_lock);
+	list_for_each_entry(client, &dev->clients, node) {
+		size_t size = 0;
+		struct rb_node *n;
+
+		mutex_lock(&client->lock);
+		for (n = rb_first(&client->handles); n; n = rb_next(n)) {
+			struct ion_handle *h = rb_entry(n, struct ion_handle, node);
+
+			if (h->buffer->heap == heap)
+				size += h->buffer->size;
+		}
+		mutex_unlock(&client->lock);
+		if (size)
+			seq_printf(s, "%16s %16d %16zu\n", client->name,
+				   client->pid, size);
+	}
+	mutex_unlock(&dev->client_lock);
+
+	seq_puts(s, "----------------------------------------------------\n");
+	seq_puts(s, "orphaned allocations (info is from last known client):\n");
+	mutex_lock(&dev->buffer_lock);
+	list_for_each_entry(buffer, &dev->buffers, node) {
+		if (buffer->heap != heap)
+			continue;
+		nbuffers++;
+		total += buffer->size;
+		if (!atomic_read(&buffer->handle_cnt)) {
+			seq_printf(s, "%16s %16d %16zu\n", buffer->task_comm,
+				   buffer->pid, buffer->size);
+			orphaned += buffer->size;
+		}
+	}
+	mutex_unlock(&dev->buffer_lock);
+	seq_puts(s, "----------------------------------------------------\n");
+	seq_printf(s, "%16s %16zu\n", "total orphaned", orphaned);
+	seq_printf(s, "%16s %16zu\n", "total", total);
+	seq_printf(s, "%16s %16u\n", "buffers", nbuffers);
+	if (heap->ops->debug_show) {
+		seq_puts(s, "----------------------------------------------------\n");
+		heap->ops->debug_show(heap, s);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ion_debugfs_heap);
+
+struct ion_debugfs_heap_use {
+	struct ion_heap *heap;
+	size_t bytes;
+	unsigned int handles;
+};
+
+static int ion_debugfs_client_show(struct seq_file *s, void *unused)
+{
+	struct ion_client *client = s->private;
+	struct ion_debugfs_heap_use use[ION_NUM_HEAP_IDS] = {};
+	unsigned int i, nheaps = 0;
+	struct rb_node *n;
+
+	seq_printf(s, "%16s %16s %16s\n", "heap_name", "size_in_bytes",
+		   "handles");
+	/* Handles hold their buffers, which hold their heaps. */
+	mutex_lock(&client->lock);
+	for (n = rb_first(&client->handles); n; n = rb_next(n)) {
+		struct ion_handle *h = rb_entry(n, struct ion_handle, node);
+		struct ion_heap *heap = h->buffer->heap;
+
+		for (i = 0; i < nheaps; i++)
+			if (use[i].heap == heap)
+				break;
+		if (i == nheaps) {
+			if (nheaps == ARRAY_SIZE(use))
+				continue;
+			use[nheaps++].heap = heap;
+		}
+		use[i].bytes += h->buffer->size;
+		use[i].handles++;
+	}
+	for (i = 0; i < nheaps; i++)
+		seq_printf(s, "%16s %16zu %16u\n", use[i].heap->name,
+			   use[i].bytes, use[i].handles);
+	mutex_unlock(&client->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ion_debugfs_client);
+
+/**
+ * ion_debugfs_add_device() - create the device's debugfs directories
+ * @dev: the device
+ *
+ * Context: process context.
+ */
+void ion_debugfs_add_device(struct ion_device *dev)
+{
+	dev->debug_root = debugfs_create_dir(dev->name, NULL);
+	dev->heaps_debug_root = debugfs_create_dir("heaps", dev->debug_root);
+	dev->clients_debug_root = debugfs_create_dir("clients", dev->debug_root);
+}
+
+/**
+ * ion_debugfs_remove_device() - remove the device's debugfs directories
+ * @dev: the device
+ *
+ * Context: process context.
+ */
+void ion_debugfs_remove_device(struct ion_device *dev)
+{
+	debugfs_remove(dev->debug_root);
+	dev->debug_root = NULL;
+}
+
+/**
+ * ion_debugfs_add_heap() - create heaps/<name>
+ * @heap: a registered heap
+ *
+ * Context: process context.
+ */
+void ion_debugfs_add_heap(struct ion_heap *heap)
+{
+	heap->debugfs = debugfs_create_file(heap->name, 0444,
+					    heap->dev->heaps_debug_root, heap,
+					    &ion_debugfs_heap_fops);
+}
+
+/**
+ * ion_debugfs_remove_heap() - remove heaps/<name>, waiting for readers
+ * @heap: the heap
+ *
+ * Context: process context.
+ */
+void ion_debugfs_remove_heap(struct ion_heap *heap)
+{
+	debugfs_remove(heap->debugfs);
+	heap->debugfs = NULL;
+}
+
+/**
+ * ion_debugfs_add_client() - create clients/<pid>-<name>[-<n>]
+ * @client: the client
+ *
+ * Context: process context, dev->client_lock held (unique names).
+ */
+void ion_debugfs_add_client(struct ion_client *client)
+{
+	struct ion_device *dev = client->dev;
+	struct dentry *d;
+	unsigned int serial;
+	char name[64];
+
+	lockdep_assert_held(&dev->client_lock);
+	if (IS_ERR_OR_NULL(dev->clients_debug_root))
+		return;
+	snprintf(name, sizeof(name), "%d-%s", client->pid, client->name);
+	for (serial = 1; (d = debugfs_lookup(name, dev->clients_debug_root));
+	     serial++) {
+		dput(d);
+		snprintf(name, sizeof(name), "%d-%s-%u", client->pid,
+			 client->name, serial);
+	}
+	client->debugfs = debugfs_create_file(name, 0444,
+					      dev->clients_debug_root, client,
+					      &ion_debugfs_client_fops);
+}
+
+/**
+ * ion_debugfs_remove_client() - remove the client's file, waiting for readers
+ * @client: the client
+ *
+ * Context: process context.
+ */
+void ion_debugfs_remove_client(struct ion_client *client)
+{
+	debugfs_remove(client->debugfs);
+	client->debugfs = NULL;
+}

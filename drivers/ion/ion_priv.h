@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ION core internals shared by the core's files: the device, clients,
+ * handles, and the functions one file offers the others.
+ */
+#ifndef _ION_PRIV_H
+#define _ION_PRIV_H
+
+#include <linux/idr.h>
+#include <linux/ion.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/rbtree.h>
+#include <linux/rwsem.h>
+
+/**
+ * struct ion_device - one ION device: its heaps, clients and buffers
+ * @misc: the character device (/dev/ion for the default device)
+ * @name: device name, also the debugfs directory name
+ * @heap_lock: protects @heaps; held for reading across an allocation so
+ *	that a heap is not removed under it
+ * @heaps: registered heaps, highest priority first
+ * @custom_lock: protects @custom_ioctl; held for reading across a call of
+ *	the handler (which may allocate) so that it is not removed under it
+ * @custom_ioctl: ION_IOC_CUSTOM handler or NULL
+ * @client_lock: protects @clients and the client debugfs names
+ * @clients: every client (user and kernel)
+ * @buffer_lock: protects @buffers
+ * @buffers: every live buffer, for debugfs accounting
+ * @debug_root: debugfs directory or NULL
+ * @heaps_debug_root: debugfs "heaps" directory
+ * @clients_debug_root: debugfs "clients" directory
+ * @has_misc: @misc is registered
+ */
+struct ion_device {
+	struct miscdevice misc;
+	const char *name;
+	struct rw_semaphore heap_lock;	/* see @heap_lock */
+	struct list_head heaps;
+	struct rw_semaphore custom_lock;	/* see @custom_lock */
+	long (*custom_ioctl)(struct ion_client *client, unsigned int cmd,
+			     unsigned long arg);
+	struct mutex client_lock;	/* see @client_lock */
+	struct list_head clients;
+	struct mutex buffer_lock;	/* see @buffer_lock */
+	struct list_head buffers;
+	struct dentry *debug_root;
+	struct dentry *heaps_debug_root;
+	struct dentry *clients_debug_root;
+	bool has_misc;
+};
+
+/**
+ * struct ion_client - one user of a device: an open /dev/ion or a driver
+ * @dev: the device
+ * @name: name given at creation (task comm for user clients)
+ * @pid: tgid of the creating task, 0 for kernel threads
+ * @node: entry in dev->clients, under dev->client_lock
+ * @debugfs: the client's debugfs file
+ * @lock: protects @idr, @handles and every handle's counts
+ * @idr: handle id -> handle
+ * @handles: handles sorted by buffer address, for import
+ */
+struct ion_client {
+	struct ion_device *dev;
+	const char *name;
+	pid_t pid;
+	struct list_head node;
+	struct dentry *debugfs;
+	struct mutex lock;		/* see @lock */
+	struct idr idr;
+	struct rb_root handles;
+};
+
+/**
+ * struct ion_handle - a client's reference to a buffer
+ * @client: the owning client
+ * @buffer: the buffer; the handle holds one reference on its dma-buf
+ * @node: entry in client->handles
+ * @id: id in client->idr, what user space sees (starts at 1)
+ * @user_cnt: allocations and imports not yet freed; the handle leaves the
+ *	table when it drops to zero
+ * @kmap_cnt: ion_map_kernel() calls not yet undone
+ *
+ * Counts are protected by client->lock.
+ */
+struct ion_handle {
+	struct ion_client *client;
+	struct ion_buffer *buffer;
+	struct rb_node node;
+	int id;
+	unsigned int user_cnt;
+	unsigned int kmap_cnt;
+};
+
+/* ion_device.c */
+struct ion_device *ion_device_create(const char *name, bool misc);
+void ion_device_destroy(struct ion_device *dev);
+struct ion_heap *ion_device_first_heap(struct ion_device *dev,
+				       unsigned int heap_id_mask);
+bool ion_heap_matches(struct ion_heap *heap, unsigned int heap_id_mask);
+
+/* ion_buffer.c */
+struct ion_buffer *ion_buffer_create(struct ion_device *dev, size_t len,
+				     size_t align, unsigned int heap_id_mask,
+				     unsigned int flags);
+void *ion_buffer_kmap_get(struct ion_buffer *buffer);
+void ion_buffer_kmap_put(struct ion_buffer *buffer);
+void ion_buffer_sync_for_device(struct ion_buffer *buffer);
+struct ion_buffer *ion_dma_buf_to_buffer(struct dma_buf *dmabuf);
+
+/* ion_client.c */
+struct ion_client *ion_client_create_user(struct ion_device *dev);
+int ion_client_alloc_id(struct ion_client *client, size_t len, size_t align,
+			unsigned int heap_id_mask, unsigned int flags, int *id);
+int ion_client_free_id(struct ion_client *client, int id);
+struct dma_buf *ion_client_get_dma_buf_id(struct ion_client *client, int id);
+int ion_client_import_id(struct ion_client *client, struct dma_buf *dmabuf,
+			 int *id);
+unsigned int ion_client_handle_count(struct ion_client *client);
+
+/* ion_ioctl.c */
+extern const struct file_operations ion_fops;
+
+/* ion_debugfs.c */
+void ion_debugfs_add_device(struct ion_device *dev);
+void ion_debugfs_remove_device(struct ion_device *dev);
+void ion_debugfs_add_heap(struct ion_heap *heap);
+void ion_debugfs_remove_heap(struct ion_heap *heap);
+void ion_debugfs_add_client(struct ion_client *client);
+void ion_debugfs_remove_client(struct ion_client *client);
+
+/* heaps/ */
+int ion_system_heap_register(struct ion_device *dev);
+void ion_system_heap_unregister(void);
+int ion_system_contig_heap_register(struct ion_device *dev);
+void ion_system_contig_heap_unregister(void);
+extern const struct ion_heap_ops ion_system_heap_ops;
+extern const struct ion_heap_ops ion_system_contig_heap_ops;
+
+#endif /* _ION_PRIV_H */

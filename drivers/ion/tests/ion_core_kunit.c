@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the ION core: the heap registry (ids, msm aliases,
+ * priorities, removal), buffer allocation and zeroing on every heap, the
+ * allocation errors, and the dma_buf_ops (attach/map with a real device,
+ * vmap, CPU access).
+ */
+
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/ion.h>
+#include <linux/iosys-map.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "../ion_priv.h"
+
+struct ion_core_heap_param {
+	const char *desc;
+	unsigned int mask;
+	unsigned int heap_id;
+};
+
+static const struct ion_core_heap_param ion_core_heap_params[] = {
+	{ "system", ION_HEAP_SYSTEM_MASK, ION_HEAP_TYPE_SYSTEM },
+	{ "system_contig", ION_HEAP_SYSTEM_CONTIG_MASK, ION_HEAP_TYPE_SYSTEM_CONTIG },
+	{ "msm_system_25", ION_HEAP(ION_SYSTEM_HEAP_ID), ION_HEAP_TYPE_SYSTEM },
+	{ "msm_contig_21", ION_HEAP(ION_SYSTEM_CONTIG_HEAP_ID), ION_HEAP_TYPE_SYSTEM_CONTIG },
+};
+
+static void ion_core_heap_param_desc(const struct ion_core_heap_param *p,
+				     char *desc)
+{
+	strscpy(desc, p->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ion_core_heap, ion_core_heap_params, ion_core_heap_param_desc);
+
+KUNIT_DEFINE_ACTION_WRAPPER(ion_core_dma_buf_put, dma_buf_put, struct dma_buf *);
+KUNIT_DEFINE_ACTION_WRAPPER(ion_core_device_destroy, ion_device_destroy,
+			    struct ion_device *);
+
+static void ion_core_remove_heap(void *heap)
+{
+	/* buffers are released through fput, which kthreads defer */
+	flush_delayed_fput();
+	ion_device_remove_heap(heap);
+}
+
+static struct ion_buffer *ion_core_alloc(struct kunit *test,
+					 struct ion_device *dev, size_t len,
+					 size_t align, unsigned int mask,
+					 unsigned int flags)
+{
+	struct ion_buffer *buffer;
+
+	buffer = ion_buffer_create(dev, len, align, mask, flags);
+	if (IS_ERR(buffer))
+		return buffer;
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_dma_buf_put,
+							   buffer->dmabuf));
+	return buffer;
+}
+
+static struct ion_device *ion_core_private_device(struct kunit *test)
+{
+	struct ion_device *dev;
+
+	dev = ion_device_create("ion_kunit_core", false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_device_destroy,
+							   dev));
+	return dev;
+}
+
+static struct ion_heap *ion_core_add_heap(struct kunit *test,
+					  struct ion_device *dev,
+					  const char *name, unsigned int id,
+					  int alias, int priority)
+{
+	struct ion_heap *heap;
+
+	heap = kunit_kzalloc(test, sizeof(*heap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	heap->name = name;
+	heap->type = ION_HEAP_TYPE_CUSTOM;
+	heap->id = id;
+	heap->alias_id = alias;
+	heap->priority = priority;
+	heap->ops = &ion_system_heap_ops;
+	heap->owner = THIS_MODULE;
+	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(dev, heap));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_remove_heap,
+							   heap));
+	return heap;
+}
+
+static bool ion_core_is_zero(const u8 *p, size_t len)
+{
+	return !memchr_inv(p, 0, len);
+}
+
+/* Built-in heaps: id == type, msm aliases 25 and 21. */
+static void ion_core_builtin_ids(struct kunit *test)
+{
+	struct ion_device *dev = ion_default_device();
+	struct ion_heap *heap;
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	heap = ion_device_first_heap(dev, ION_HEAP_SYSTEM_MASK);
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	KUNIT_EXPECT_EQ(test, heap->id, ION_HEAP_TYPE_SYSTEM);
+	KUNIT_EXPECT_EQ(test, heap->type, ION_HEAP_TYPE_SYSTEM);
+	KUNIT_EXPECT_PTR_EQ(test, heap, ion_device_first_heap(dev, ION_HEAP(25)));
+
+	heap = ion_device_first_heap(dev, ION_HEAP_SYSTEM_CONTIG_MASK);
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	KUNIT_EXPECT_EQ(test, heap->id, ION_HEAP_TYPE_SYSTEM_CONTIG);
+	KUNIT_EXPECT_PTR_EQ(test, heap, ion_device_first_heap(dev, ION_HEAP(21)));
+
+	KUNIT_EXPECT_NULL(test, ion_device_first_heap(dev, ION_HEAP(30)));
+	KUNIT_EXPECT_NULL(test, ion_device_first_heap(dev, 0));
+}
+
+static void ion_core_registry_rejects(struct kunit *test)
+{
+	struct ion_device *dev = ion_core_private_device(test);
+	struct ion_heap bad = {
+		.name = "bad", .ops = &ion_system_heap_ops, .alias_id = -1,
+	};
+
+	ion_core_add_heap(test, dev, "a", 3, 17, 0);
+
+	bad.id = 3;
+	KUNIT_EXPECT_EQ(test, -EEXIST, ion_device_add_heap(dev, &bad));
+	bad.id = 17;
+	KUNIT_EXPECT_EQ(test, -EEXIST, ion_device_add_heap(dev, &bad));
+	bad.id = 4;
+	bad.alias_id = 3;
+	KUNIT_EXPECT_EQ(test, -EEXIST, ion_device_add_heap(dev, &bad));
+	bad.alias_id = 4;
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(dev, &bad));
+	bad.alias_id = -1;
+	bad.id = ION_NUM_HEAP_IDS;
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(dev, &bad));
+	bad.id = 5;
+	bad.alias_id = ION_NUM_HEAP_IDS;
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(dev, &bad));
+	bad.alias_id = -1;
+	bad.ops = NULL;
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(dev, &bad));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(dev, NULL));
+}
+
+static void ion_core_registry_priority(struct kunit *test)
+{
+	struct ion_device *dev = ion_core_private_device(test);
+	struct ion_heap *low, *high, *mid;
+	struct ion_buffer *buffer;
+
+	low = ion_core_add_heap(test, dev, "low", 2, -1, 0);
+	high = ion_core_add_heap(test, dev, "high", 1, 20, 10);
+	mid = ion_core_add_heap(test, dev, "mid", 6, -1, 5);
+
+	KUNIT_EXPECT_PTR_EQ(test, high,
+			    ion_device_first_heap(dev, ION_HEAP(1) | ION_HEAP(2) | ION_HEAP(6)));
+	KUNIT_EXPECT_PTR_EQ(test, mid, ion_device_first_heap(dev, ION_HEAP(2) | ION_HEAP(6)));
+	KUNIT_EXPECT_PTR_EQ(test, low, ion_device_first_heap(dev, ION_HEAP(2)));
+	KUNIT_EXPECT_PTR_EQ(test, high, ion_device_first_heap(dev, ION_HEAP(20)));
+
+	buffer = ion_core_alloc(test, dev, PAGE_SIZE, 0, ION_HEAP(2) | ION_HEAP(20), 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+	KUNIT_EXPECT_PTR_EQ(test, buffer->heap, high);
+	KUNIT_EXPECT_EQ(test, atomic_read(&high->num_buffers), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&low->num_buffers), 0);
+}
+
+/* Removal hides the heap from new allocations at once. */
+static void ion_core_registry_remove(struct kunit *test)
+{
+	struct ion_device *dev = ion_core_private_device(test);
+	struct ion_buffer *buffer;
+	struct ion_heap *heap;
+
+	heap = kunit_kzalloc(test, sizeof(*heap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	heap->name = "removable";
+	heap->id = 9;
+	heap->alias_id = -1;
+	heap->ops = &ion_system_heap_ops;
+	heap->owner = THIS_MODULE;
+	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(dev, heap));
+
+	buffer = ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP(9), 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+	KUNIT_EXPECT_EQ(test, atomic_read(&heap->num_buffers), 1);
+	dma_buf_put(buffer->dmabuf);
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, atomic_read(&heap->num_buffers), 0);
+	ion_device_remove_heap(heap);
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENODEV),
+			    ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP(9), 0));
+	/* the id is free again */
+	KUNIT_EXPECT_EQ(test, 0, ion_device_add_heap(dev, heap));
+	ion_device_remove_heap(heap);
+}
+
+struct ion_core_remover {
+	struct ion_heap *heap;
+	struct completion done;
+};
+
+static int ion_core_remover_fn(void *data)
+{
+	struct ion_core_remover *r = data;
+
+	ion_device_remove_heap(r->heap);
+	complete(&r->done);
+	return 0;
+}
+
+/* Removal with a live buffer waits for the buffer, and only for it. */
+static void ion_core_registry_remove_live(struct kunit *test)
+{
+	struct ion_device *dev = ion_core_private_device(test);
+	struct ion_core_remover *r;
+	struct ion_buffer *buffer;
+	struct task_struct *task;
+	int i;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->heap = kunit_kzalloc(test, sizeof(*r->heap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->heap);
+	r->heap->name = "live";
+	r->heap->id = 9;
+	r->heap->alias_id = -1;
+	r->heap->ops = &ion_system_heap_ops;
+	r->heap->owner = THIS_MODULE;
+	init_completion(&r->done);
+	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(dev, r->heap));
+
+	buffer = ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP(9), 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+
+	task = kthread_run(ion_core_remover_fn, r, "ion_kunit_rm");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	for (i = 0; i < 250 && ion_device_first_heap(dev, ION_HEAP(9)); i++)
+		msleep(20);
+	KUNIT_EXPECT_NULL(test, ion_device_first_heap(dev, ION_HEAP(9)));
+	msleep(50);
+	KUNIT_EXPECT_FALSE(test, completion_done(&r->done));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENODEV),
+			    ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP(9), 0));
+
+	dma_buf_put(buffer->dmabuf);
+	flush_delayed_fput();
+	KUNIT_EXPECT_NE(test, 0, wait_for_completion_timeout(&r->done, 10 * HZ));
+}
+
+static long ion_core_custom(struct ion_client *client, unsigned int cmd,
+			    unsigned long arg)
+{
+	return cmd + arg;
+}
+
+static long ion_core_custom2(struct ion_client *client, unsigned int cmd,
+			     unsigned long arg)
+{
+	return 0;
+}
+
+static void ion_core_custom_ioctl(struct kunit *test)
+{
+	struct ion_device *dev = ion_core_private_device(test);
+
+	KUNIT_EXPECT_NULL(test, dev->custom_ioctl);
+	KUNIT_EXPECT_EQ(test, 0, ion_device_set_custom_ioctl(dev, ion_core_custom));
+	KUNIT_EXPECT_EQ(test, -EBUSY, ion_device_set_custom_ioctl(dev, ion_core_custom2));
+	KUNIT_EXPECT_TRUE(test, dev->custom_ioctl == ion_core_custom);
+	KUNIT_EXPECT_EQ(test, 0, ion_device_set_custom_ioctl(dev, NULL));
+	KUNIT_EXPECT_NULL(test, dev->custom_ioctl);
+}
+
+static void ion_core_alloc_zeroed(struct kunit *test)
+{
+	const struct ion_core_heap_param *p = test->param_value;
+	struct ion_device *dev = ion_default_device();
+	static const size_t sizes[] = { 1, PAGE_SIZE, 3 * PAGE_SIZE + 5, SZ_1M + PAGE_SIZE };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct ion_buffer *buffer;
+		u8 *vaddr;
+
+		buffer = ion_core_alloc(test, dev, sizes[i], 0, p->mask, ION_FLAG_CACHED);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+		KUNIT_EXPECT_EQ(test, buffer->size, PAGE_ALIGN(sizes[i]));
+		KUNIT_EXPECT_EQ(test, buffer->heap->id, p->heap_id);
+		KUNIT_EXPECT_EQ(test, buffer->dmabuf->size, buffer->size);
+		KUNIT_EXPECT_TRUE(test, ion_dma_buf_is_ion(buffer->dmabuf));
+
+		vaddr = ion_buffer_kmap_get(buffer);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vaddr);
+		KUNIT_EXPECT_TRUE(test, ion_core_is_zero(vaddr, buffer->size));
+		memset(vaddr, 0xa5, buffer->size);
+		ion_buffer_kmap_put(buffer);
+	}
+}
+
+/* Memory written by a previous buffer comes back zeroed. */
+static void ion_core_alloc_recycled_zeroed(struct kunit *test)
+{
+	const struct ion_core_heap_param *p = test->param_value;
+	struct ion_device *dev = ion_default_device();
+	unsigned int round;
+
+	for (round = 0; round < 4; round++) {
+		struct ion_buffer *buffer;
+		u8 *vaddr;
+
+		buffer = ion_buffer_create(dev, 16 * PAGE_SIZE, 0, p->mask, 0);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+		vaddr = ion_buffer_kmap_get(buffer);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vaddr);
+		KUNIT_EXPECT_TRUE(test, ion_core_is_zero(vaddr, buffer->size));
+		memset(vaddr, 0xff, buffer->size);
+		ion_buffer_kmap_put(buffer);
+		dma_buf_put(buffer->dmabuf);
+		flush_delayed_fput();
+	}
+}
+
+static void ion_core_alloc_errors(struct kunit *test)
+{
+	struct ion_device *dev = ion_default_device();
+
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
+			    ion_buffer_create(dev, 0, 0, ION_HEAP_SYSTEM_MASK, 0));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
+			    ion_buffer_create(dev, SIZE_MAX, 0, ION_HEAP_SYSTEM_MASK, 0));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
+			    ion_buffer_create(dev, SIZE_MAX - PAGE_SIZE + 2, 0,
+					      ION_HEAP_SYSTEM_MASK, 0));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
+			    ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP_SYSTEM_MASK, 4));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENODEV),
+			    ion_buffer_create(dev, PAGE_SIZE, 0, 0, 0));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENODEV),
+			    ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP(30), 0));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOMEM),
+			    ion_buffer_create(dev, (totalram_pages() / 2 + 1) << PAGE_SHIFT,
+					      0, ION_HEAP_SYSTEM_MASK, 0));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOMEM),
+			    ion_buffer_create(dev, (PAGE_SIZE << MAX_PAGE_ORDER) + PAGE_SIZE,
+					      0, ION_HEAP_SYSTEM_CONTIG_MASK, 0));
+	/* the system heap refuses alignments above a page... */
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
+			    ion_buffer_create(dev, PAGE_SIZE, 2 * PAGE_SIZE,
+					      ION_HEAP_SYSTEM_MASK, 0));
+	/* ...the contiguous heap those larger than the block */
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
+			    ion_buffer_create(dev, PAGE_SIZE, 4 * PAGE_SIZE,
+					      ION_HEAP_SYSTEM_CONTIG_MASK, 0));
+}
+
+/* A caller being killed stops a large allocation with -EINTR. */
+static void ion_core_alloc_fatal_signal(struct kunit *test)
+{
+	struct ion_buffer *buffer;
+
+	allow_signal(SIGKILL);
+	send_sig(SIGKILL, current, 1);
+	KUNIT_EXPECT_TRUE(test, fatal_signal_pending(current));
+	buffer = ion_buffer_create(ion_default_device(), SZ_16M, 0,
+				   ION_HEAP_SYSTEM_MASK, 0);
+	flush_signals(current);
+	disallow_signal(SIGKILL);
+	if (!IS_ERR(buffer))
+		dma_buf_put(buffer->dmabuf);
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINTR), buffer);
+}
+
+static void ion_core_alloc_align(struct kunit *test)
+{
+	struct ion_device *dev = ion_default_device();
+	struct ion_buffer *buffer;
+	struct ion_heap *heap;
+	ion_phys_addr_t addr;
+	size_t len;
+
+	/* old drivers accepted any align up to a page on the system heap */
+	buffer = ion_core_alloc(test, dev, PAGE_SIZE, 3, ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, buffer);
+	buffer = ion_core_alloc(test, dev, PAGE_SIZE, PAGE_SIZE, ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, buffer);
+
+	buffer = ion_core_alloc(test, dev, 8 * PAGE_SIZE, 8 * PAGE_SIZE,
+				ION_HEAP_SYSTEM_CONTIG_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+	heap = buffer->heap;
+	KUNIT_ASSERT_EQ(test, 0, heap->ops->phys(heap, buffer, &addr, &len));
+	KUNIT_EXPECT_EQ(test, len, 8 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, addr % (8 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, buffer->sg_table->orig_nents, 1);
+}
+
+static void ion_core_heap_helpers(struct kunit *test)
+{
+	struct sg_table *table;
+	struct page *page;
+	u8 *vaddr;
+	int i;
+
+	page = alloc_pages(GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	for (i = 0; i < 4; i++) {
+		vaddr = kmap_local_page(nth_page(page, i));
+		memset(vaddr, 0xab, PAGE_SIZE);
+		kunmap_local(vaddr);
+	}
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_heap_zero_pages(page, PAGE_SIZE + 1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_heap_zero_pages(NULL, PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, 0, ion_heap_zero_pages(page, 3 * PAGE_SIZE));
+	for (i = 0; i < 4; i++) {
+		vaddr = kmap_local_page(nth_page(page, i));
+		KUNIT_EXPECT_EQ(test, i < 3, ion_core_is_zero(vaddr, PAGE_SIZE));
+		kunmap_local(vaddr);
+	}
+
+	table = ion_heap_contig_sg_table(page, 4 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, table);
+	KUNIT_EXPECT_EQ(test, table->orig_nents, 1);
+	KUNIT_EXPECT_PTR_EQ(test, sg_page(table->sgl), page);
+	KUNIT_EXPECT_EQ(test, table->sgl->length, 4 * PAGE_SIZE);
+	ion_heap_free_sg_table(table);
+	ion_heap_free_sg_table(NULL);
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_heap_contig_sg_table(NULL, PAGE_SIZE));
+	__free_pages(page, 2);
+}
+
+static void ion_core_kmap_counted(struct kunit *test)
+{
+	struct ion_buffer *buffer;
+	struct iosys_map map;
+	void *a, *b;
+
+	buffer = ion_core_alloc(test, ion_default_device(), 2 * PAGE_SIZE, 0,
+				ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+	a = ion_buffer_kmap_get(buffer);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
+	KUNIT_ASSERT_EQ(test, 0, dma_buf_vmap_unlocked(buffer->dmabuf, &map));
+	b = map.vaddr;
+	KUNIT_EXPECT_PTR_EQ(test, a, b);
+	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 2);
+	/* CPU access brackets do not touch the mapping count */
+	KUNIT_EXPECT_EQ(test, 0, dma_buf_begin_cpu_access(buffer->dmabuf, DMA_BIDIRECTIONAL));
+	KUNIT_EXPECT_EQ(test, 0, dma_buf_end_cpu_access(buffer->dmabuf, DMA_BIDIRECTIONAL));
+	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 2);
+	dma_buf_vunmap_unlocked(buffer->dmabuf, &map);
+	ion_buffer_kmap_put(buffer);
+	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 0);
+	KUNIT_EXPECT_NULL(test, buffer->vaddr);
+}
+
+static void ion_core_attach_map(struct kunit *test)
+{
+	const struct ion_core_heap_param *p = test->param_value;
+	struct dma_buf_attachment *attach;
+	struct ion_buffer *buffer;
+	struct sg_table *sgt;
+	struct device *kdev;
+	u8 *vaddr;
+
+	kdev = kunit_device_register(test, "ion_kunit_dev");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kdev);
+	kdev->dma_mask = &kdev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, 0, dma_set_mask_and_coherent(kdev, DMA_BIT_MASK(64)));
+
+	buffer = ion_core_alloc(test, ion_default_device(), 4 * PAGE_SIZE, 0,
+				p->mask, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+
+	attach = dma_buf_attach(buffer->dmabuf, kdev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, attach);
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
+	KUNIT_EXPECT_PTR_NE(test, sgt, buffer->sg_table);
+	KUNIT_EXPECT_GT(test, sgt->nents, 0);
+
+	vaddr = ion_buffer_kmap_get(buffer);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vaddr);
+	KUNIT_EXPECT_EQ(test, 0, dma_buf_begin_cpu_access(buffer->dmabuf, DMA_FROM_DEVICE));
+	vaddr[0] = 1;
+	KUNIT_EXPECT_EQ(test, 0, dma_buf_end_cpu_access(buffer->dmabuf, DMA_TO_DEVICE));
+	ion_buffer_kmap_put(buffer);
+
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	dma_buf_detach(buffer->dmabuf, attach);
+}
+
+static struct kunit_case ion_core_test_cases[] = {
+	KUNIT_CASE(ion_core_builtin_ids),
+	KUNIT_CASE(ion_core_registry_rejects),
+	KUNIT_CASE(ion_core_registry_priority),
+	KUNIT_CASE(ion_core_registry_remove),
+	KUNIT_CASE(ion_core_registry_remove_live),
+	KUNIT_CASE(ion_core_custom_ioctl),
+	KUNIT_CASE_PARAM(ion_core_alloc_zeroed, ion_core_heap_gen_params),
+	KUNIT_CASE_PARAM(ion_core_alloc_recycled_zeroed, ion_core_heap_gen_params),
+	KUNIT_CASE(ion_core_alloc_errors),
+	KUNIT_CASE(ion_core_alloc_fatal_signal),
+	KUNIT_CASE(ion_core_alloc_align),
+	KUNIT_CASE(ion_core_heap_helpers),
+	KUNIT_CASE(ion_core_kmap_counted),
+	KUNIT_CASE_PARAM(ion_core_attach_map, ion_core_heap_gen_params),
+	{}
+};
+
+static struct kunit_suite ion_core_test_suite = {
+	.name = "ion_core",
+	.test_cases = ion_core_test_cases,
+};
+
+kunit_test_suite(ion_core_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the ION core");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(DMA_BUF);

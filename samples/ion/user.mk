@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The user-space samples: one program per scenario of the seeds, linked
+# statically with libion so that they run inside UML as they are.
+# (This directory's Makefile is the kbuild file of the sample module.)
+#
+#   make -C samples/ion -f user.mk [OUT=dir]     default OUT: build/samples
+
+srctree		:= $(abspath ../..)
+OUT		?= $(srctree)/build/samples
+LIBION		:= $(srctree)/tools/lib/ion
+
+CC		?= cc
+CFLAGS		?= -O2 -g
+CFLAGS		+= -Wall -Wextra
+CPPFLAGS	+= -I$(LIBION)/include -isystem $(srctree)/include/uapi
+LDLIBS		+= -lpthread
+
+PROGS		:= heaps_demo seed_zone_share seed_process_share seed_kernel_alloc dealer_demo
+
+.PHONY: all libion clean
+
+all: $(addprefix $(OUT)/,$(PROGS))
+
+libion:
+	$(MAKE) -C $(LIBION) libion.a
+
+$(LIBION)/libion.a: libion
+
+$(OUT)/%: %.c $(LIBION)/libion.a
+	@mkdir -p $(OUT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBION)/libion.a $(LDLIBS)
+
+clean:
+	rm -f $(addprefix $(OUT)/,$(PROGS))

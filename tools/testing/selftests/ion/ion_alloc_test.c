@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ION ioctls of both ABIs on every heap: allocation, zeroing (also of
+ * recycled memory), mmap, SHARE/MAP/IMPORT/FREE/SYNC, HEAP_QUERY, the
+ * legacy_abi switch and the debugfs accounting.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "ion_test_util.h"
+#include "../kselftest_harness.h"
+
+FIXTURE(ion) {
+	int fd;
+	long page;
+};
+
+FIXTURE_VARIANT(ion) {
+	unsigned int mask;
+	const char *heap;
+};
+
+FIXTURE_VARIANT_ADD(ion, system) {
+	.mask = ION_HEAP_SYSTEM_MASK, .heap = "ion_system_heap",
+};
+
+FIXTURE_VARIANT_ADD(ion, system_contig) {
+	.mask = ION_HEAP_SYSTEM_CONTIG_MASK, .heap = "ion_system_contig_heap",
+};
+
+FIXTURE_VARIANT_ADD(ion, msm_system_25) {
+	.mask = ION_HEAP(ION_SYSTEM_HEAP_ID), .heap = "ion_system_heap",
+};
+
+FIXTURE_VARIANT_ADD(ion, msm_contig_21) {
+	.mask = ION_HEAP(ION_SYSTEM_CONTIG_HEAP_ID), .heap = "ion_system_contig_heap",
+};
+
+FIXTURE_SETUP(ion)
+{
+	self->page = sysconf(_SC_PAGESIZE);
+	self->fd = open(ION_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0)
+		SKIP(return, "%s: %s", ION_DEV, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(ion)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(ion, legacy_alloc_share_mmap)
+{
+	size_t len = 3 * self->page + 1, mlen = 4 * self->page;
+	ion_user_handle_t handle;
+	int share_fd, flags;
+	char *p;
+
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, len, 0, variant->mask, 0, &handle));
+	EXPECT_GE(handle, 1);
+	ASSERT_EQ(0, ion_legacy_share(self->fd, handle, &share_fd));
+	flags = fcntl(share_fd, F_GETFD);
+	EXPECT_TRUE(flags & FD_CLOEXEC);
+	/* the length was rounded up to pages */
+	EXPECT_EQ(mlen, lseek(share_fd, 0, SEEK_END));
+
+	p = mmap(NULL, mlen, PROT_READ | PROT_WRITE, MAP_SHARED, share_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_TRUE(ion_all_bytes(p, mlen, 0));
+	memset(p, 0x3c, mlen);
+	EXPECT_EQ(0, munmap(p, mlen));
+
+	/* the buffer lives on through the fd after FREE */
+	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+	EXPECT_EQ(-EINVAL, ion_legacy_free(self->fd, handle));
+	p = mmap(NULL, self->page, PROT_READ, MAP_SHARED, share_fd, 3 * self->page);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_TRUE(ion_all_bytes(p, self->page, 0x3c));
+	munmap(p, self->page);
+	close(share_fd);
+}
+
+TEST_F(ion, legacy_map_is_share)
+{
+	struct ion_fd_data data;
+	ion_user_handle_t handle;
+	char *p;
+
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 0, variant->mask, 0, &handle));
+	data.handle = handle;
+	data.fd = -1;
+	ASSERT_EQ(0, ion_ioctl(self->fd, ION_IOC_MAP, &data));
+	ASSERT_GE(data.fd, 0);
+	p = mmap(NULL, self->page, PROT_READ | PROT_WRITE, MAP_SHARED, data.fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_TRUE(ion_all_bytes(p, self->page, 0));
+	munmap(p, self->page);
+	close(data.fd);
+	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+}
+
+TEST_F(ion, legacy_import_same_handle)
+{
+	ion_user_handle_t handle, h2, h3;
+	int share_fd, other;
+
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 0, variant->mask, 0, &handle));
+	ASSERT_EQ(0, ion_legacy_share(self->fd, handle, &share_fd));
+	ASSERT_EQ(0, ion_legacy_import(self->fd, share_fd, &h2));
+	EXPECT_EQ(handle, h2);
+	/* one user count per ALLOC/IMPORT */
+	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+	EXPECT_EQ(-EINVAL, ion_legacy_free(self->fd, handle));
+
+	/* another client gets its own handle, starting at 1 */
+	other = open(ION_DEV, O_RDWR);
+	ASSERT_GE(other, 0);
+	ASSERT_EQ(0, ion_legacy_import(other, share_fd, &h3));
+	EXPECT_EQ(1, h3);
+	EXPECT_EQ(-EINVAL, ion_legacy_free(self->fd, h3));
+	EXPECT_EQ(0, ion_legacy_free(other, h3));
+	close(other);
+	close(share_fd);
+}
+
+TEST_F(ion, legacy_import_new_alloc_fd)
+{
+	ion_user_handle_t handle;
+	int buf_fd, share_fd;
+	char *p;
+
+	ASSERT_EQ(0, ion_new_alloc(self->fd, self->page, variant->mask, 0, &buf_fd));
+	ASSERT_EQ(0, ion_legacy_import(self->fd, buf_fd, &handle));
+	p = mmap(NULL, self->page, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[5] = 'x';
+	munmap(p, self->page);
+	close(buf_fd);
+	ASSERT_EQ(0, ion_legacy_share(self->fd, handle, &share_fd));
+	p = mmap(NULL, self->page, PROT_READ, MAP_SHARED, share_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ('x', p[5]);
+	munmap(p, self->page);
+	close(share_fd);
+	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+}
+
+TEST_F(ion, new_alloc_mmap)
+{
+	struct ion_new_allocation_data data = {
+		.len = 2 * self->page, .heap_id_mask = variant->mask,
+		.flags = ION_FLAG_CACHED, .fd = 12345, .unused = 77,
+	};
+	char *p;
+
+	/* fd and unused inputs are ignored, as 4.12 to 5.10 did */
+	ASSERT_EQ(0, ion_ioctl(self->fd, ION_IOC_NEW_ALLOC, &data));
+	ASSERT_GE((int)data.fd, 0);
+	EXPECT_TRUE(fcntl(data.fd, F_GETFD) & FD_CLOEXEC);
+	p = mmap(NULL, 2 * self->page, PROT_READ | PROT_WRITE, MAP_SHARED, data.fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_TRUE(ion_all_bytes(p, 2 * self->page, 0));
+	memset(p, 0xee, 2 * self->page);
+	munmap(p, 2 * self->page);
+	close(data.fd);
+}
+
+TEST_F(ion, recycled_memory_is_zeroed)
+{
+	size_t len = 64 * self->page;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		int buf_fd;
+		char *p;
+
+		ASSERT_EQ(0, ion_new_alloc(self->fd, len, variant->mask, 0, &buf_fd));
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_TRUE(ion_all_bytes(p, len, 0));
+		memset(p, 0xff, len);
+		munmap(p, len);
+		close(buf_fd);
+	}
+}
+
+TEST_F(ion, mmap_bounds)
+{
+	int buf_fd;
+	char *p;
+
+	ASSERT_EQ(0, ion_new_alloc(self->fd, 2 * self->page, variant->mask, 0, &buf_fd));
+	p = mmap(NULL, 3 * self->page, PROT_READ, MAP_SHARED, buf_fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, self->page, PROT_READ, MAP_SHARED, buf_fd, 2 * self->page);
+	EXPECT_EQ(MAP_FAILED, p);
+	p = mmap(NULL, self->page, PROT_READ, MAP_SHARED, buf_fd, self->page);
+	ASSERT_NE(MAP_FAILED, p);
+	/* VM_DONTEXPAND: the mapping cannot grow past the buffer */
+	EXPECT_EQ(MAP_FAILED, mremap(p, self->page, 2 * self->page, 0));
+	munmap(p, self->page);
+	close(buf_fd);
+}
+
+TEST_F(ion, sync)
+{
+	struct ion_fd_data data = {};
+	ion_user_handle_t handle;
+
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 0, variant->mask, 0, &handle));
+	ASSERT_EQ(0, ion_legacy_share(self->fd, handle, &data.fd));
+	EXPECT_EQ(0, ion_ioctl(self->fd, ION_IOC_SYNC, &data));
+	close(data.fd);
+	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+}
+
+TEST_F(ion, align)
+{
+	ion_user_handle_t handle;
+
+	/* up to a page, power of two or not, on every heap */
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 3, variant->mask, 0, &handle));
+	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, 4 * self->page, self->page,
+				      variant->mask, 0, &handle));
+	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+}
+
+TEST_F(ion, debugfs_accounting)
+{
+	char path[128], line[256], comm[32] = "";
+	ion_user_handle_t handle;
+	int found = 0;
+	FILE *f;
+
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, 5 * self->page, 0, variant->mask, 0, &handle));
+
+	f = fopen("/proc/self/comm", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(comm, sizeof(comm), f));
+	fclose(f);
+	comm[strcspn(comm, "\n")] = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/heaps/%s", variant->heap);
+	f = fopen(path, "r");
+	if (!f)
+		SKIP(return, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char name[64];
+		long pid, size;
+
+		if (sscanf(line, "%63s %ld %ld", name, &pid, &size) == 3 &&
+		    pid == getpid() && size == 5 * self->page)
+			found = 1;
+	}
+	fclose(f);
+	EXPECT_TRUE(found);
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/clients/%d-%s", getpid(), comm);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f) TH_LOG("%s", path);
+	found = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char name[64];
+		long size, handles;
+
+		if (sscanf(line, "%63s %ld %ld", name, &size, &handles) == 3 &&
+		    !strcmp(name, variant->heap) && size == 5 * self->page && handles == 1)
+			found = 1;
+	}
+	fclose(f);
+	EXPECT_TRUE(found);
+	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+}
+
+TEST(heap_query)
+{
+	struct ion_heap_data heaps[8];
+	struct ion_heap_query query = {};
+	int fd, i, sys = 0, contig = 0;
+	__u32 n;
+
+	fd = open(ION_DEV, O_RDWR);
+	if (fd < 0)
+		SKIP(return, "%s: %s", ION_DEV, strerror(errno));
+	ASSERT_EQ(0, ion_ioctl(fd, ION_IOC_HEAP_QUERY, &query));
+	n = query.cnt;
+	ASSERT_GE(n, 2);
+
+	memset(heaps, 0x55, sizeof(heaps));
+	query.cnt = n < 8 ? n : 8;
+	query.heaps = (unsigned long)heaps;
+	ASSERT_EQ(0, ion_ioctl(fd, ION_IOC_HEAP_QUERY, &query));
+	EXPECT_EQ(n < 8 ? n : 8, query.cnt);
+	for (i = 0; i < (int)query.cnt; i++) {
+		EXPECT_EQ(0, heaps[i].reserved0 | heaps[i].reserved1 | heaps[i].reserved2);
+		EXPECT_NE(NULL, memchr(heaps[i].name, 0, sizeof(heaps[i].name)));
+		if (!strcmp(heaps[i].name, "ion_system_heap")) {
+			sys++;
+			EXPECT_EQ(ION_HEAP_TYPE_SYSTEM, heaps[i].type);
+			EXPECT_EQ(0, heaps[i].heap_id);
+		}
+		if (!strcmp(heaps[i].name, "ion_system_contig_heap")) {
+			contig++;
+			EXPECT_EQ(ION_HEAP_TYPE_SYSTEM_CONTIG, heaps[i].type);
+			EXPECT_EQ(1, heaps[i].heap_id);
+		}
+	}
+	EXPECT_EQ(1, sys);
+	EXPECT_EQ(1, contig);
+
+	/* fewer entries than heaps: exactly cnt are written */
+	memset(heaps, 0x55, sizeof(heaps));
+	query.cnt = 1;
+	ASSERT_EQ(0, ion_ioctl(fd, ION_IOC_HEAP_QUERY, &query));
+	EXPECT_EQ(1, query.cnt);
+	EXPECT_EQ(0x55, ((unsigned char *)&heaps[1])[0]);
+	close(fd);
+}
+
+TEST(legacy_abi_switch)
+{
+	ion_user_handle_t handle;
+	int fd, buf_fd;
+
+	fd = open(ION_DEV, O_RDWR);
+	if (fd < 0)
+		SKIP(return, "%s: %s", ION_DEV, strerror(errno));
+	if (ion_set_legacy_abi(0))
+		SKIP(close(fd); return, "%s not writable", ION_LEGACY_PARAM);
+
+	EXPECT_EQ(-ENOTTY, ion_legacy_alloc(fd, 4096, 0, ION_HEAP_SYSTEM_MASK, 0, &handle));
+	/* AOSP libion's ion_is_legacy(): FREE(0) fails with ENOTTY on 4.12+ */
+	EXPECT_EQ(-ENOTTY, ion_legacy_free(fd, 0));
+	EXPECT_EQ(-ENOTTY, ion_legacy_share(fd, 1, &buf_fd));
+	EXPECT_EQ(0, ion_new_alloc(fd, 4096, ION_HEAP_SYSTEM_MASK, 0, &buf_fd));
+	EXPECT_EQ(-ENOTTY, ion_legacy_import(fd, buf_fd, &handle));
+	close(buf_fd);
+
+	ASSERT_EQ(0, ion_set_legacy_abi(1));
+	/* legacy kernels: FREE(0) fails with something other than ENOTTY */
+	EXPECT_EQ(-EINVAL, ion_legacy_free(fd, 0));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

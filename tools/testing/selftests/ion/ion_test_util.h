@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the ION kselftests. */
+#ifndef ION_TEST_UTIL_H
+#define ION_TEST_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/ion.h>
+
+#define ION_DEV			"/dev/ion"
+#define ION_LEGACY_PARAM	"/sys/module/ion/parameters/legacy_abi"
+
+/* ioctl() returning -errno, so that tests can compare in one line */
+static inline int ion_ioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+static inline int ion_legacy_alloc(int fd, size_t len, size_t align,
+				   unsigned int mask, unsigned int flags,
+				   ion_user_handle_t *handle)
+{
+	struct ion_allocation_data data = {
+		.len = len, .align = align, .heap_id_mask = mask, .flags = flags,
+	};
+	int ret = ion_ioctl(fd, ION_IOC_ALLOC, &data);
+
+	if (!ret)
+		*handle = data.handle;
+	return ret;
+}
+
+static inline int ion_legacy_free(int fd, ion_user_handle_t handle)
+{
+	struct ion_handle_data data = { .handle = handle };
+
+	return ion_ioctl(fd, ION_IOC_FREE, &data);
+}
+
+static inline int ion_legacy_share(int fd, ion_user_handle_t handle, int *share_fd)
+{
+	struct ion_fd_data data = { .handle = handle, .fd = -1 };
+	int ret = ion_ioctl(fd, ION_IOC_SHARE, &data);
+
+	if (!ret)
+		*share_fd = data.fd;
+	return ret;
+}
+
+static inline int ion_legacy_import(int fd, int share_fd, ion_user_handle_t *handle)
+{
+	struct ion_fd_data data = { .fd = share_fd };
+	int ret = ion_ioctl(fd, ION_IOC_IMPORT, &data);
+
+	if (!ret)
+		*handle = data.handle;
+	return ret;
+}
+
+static inline int ion_new_alloc(int fd, __u64 len, unsigned int mask,
+				unsigned int flags, int *buf_fd)
+{
+	struct ion_new_allocation_data data = {
+		.len = len, .heap_id_mask = mask, .flags = flags,
+	};
+	int ret = ion_ioctl(fd, ION_IOC_NEW_ALLOC, &data);
+
+	if (!ret)
+		*buf_fd = data.fd;
+	return ret;
+}
+
+/* 1 when every byte of [p, p + len) is c */
+static inline int ion_all_bytes(const void *p, size_t len, unsigned char c)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != c)
+			return 0;
+	return 1;
+}
+
+static inline int ion_set_legacy_abi(int on)
+{
+	int fd = open(ION_LEGACY_PARAM, O_WRONLY);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, on ? "1" : "0", 1) == 1 ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+/* A page the kernel can read but not write: copy_to_user faults. */
+static inline void *ion_readonly_copy(const void *data, size_t size)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, data, size);
+	if (mprotect(p, 4096, PROT_READ)) {
+		munmap(p, 4096);
+		return NULL;
+	}
+	return p;
+}
+
+/* the lowest free fd number: fds leaked by a failed call show up here */
+static inline int ion_next_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+#endif /* ION_TEST_UTIL_H */
