@@ -15,7 +15,7 @@ KDIR ?=
 export KDIR
 
 .PHONY: help run test modules kernel kernel-debug kunit kunit-debug selftests \
-	programs lint clean
+	programs lint clean test-qemu
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
@@ -57,3 +57,7 @@ clean:
 	find drivers samples \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
 		-o -name '*.mod.c' -o -name '.*.cmd' -o -name modules.order \) -delete
 	rm -f Module.symvers modules.order
+
+# The Debian 6.12 amd64 kernel under qemu, the drivers as modules (issue 8).
+test-qemu:
+	@scripts/qemu-tests

@@ -62,5 +62,5 @@ ION_REPORT_RE='BUG:|Oops|KASAN:|UBSAN:|WARNING:|kernel BUG|Kernel panic|general 
 ION_REPORT_RE+='possible circular locking|possible recursive locking|inconsistent lock state|'
 ION_REPORT_RE+='suspicious RCU usage|lock held when returning|bad unlock balance|'
 ION_REPORT_RE+='ODEBUG:|list_add corruption|list_del corruption|refcount_t:|'
-ION_REPORT_RE+='DMA-API:|blocked for more than|sleeping function called from invalid context|'
+ION_REPORT_RE+='DMA-API: [^pd]|blocked for more than|sleeping function called from invalid context|'
 ION_REPORT_RE+='unreferenced object'
