@@ -63,7 +63,7 @@ enum ion_heap_type {
 	ION_HEAP_TYPE_CARVEOUT = 2,
 	ION_HEAP_TYPE_CHUNK = 3,
 	ION_HEAP_TYPE_DMA = 4,
-	ION_HEAP_TYPE_CUSTOM = 5,
+	ION_HEAP_TYPE_CUSTOM = 5
 };
 
 /* heap_id_mask bit of a heap id */
