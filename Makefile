@@ -7,6 +7,7 @@
 #   make test      everything: KUnit and kselftests in the normal and the debug
 #                  UML kernel, modules against Debian's 6.12 headers, lint
 #   make modules   out-of-tree modules (KDIR=/path/to/kernel/build to choose)
+#   make bench     allocation benchmark in UML, then qemu; results in build/bench
 #
 # The kernel source and build directories live in $(ION_CACHE), default
 # ~/.cache/ion-hon; build/ holds user-space programs and logs.
@@ -15,10 +16,10 @@ KDIR ?=
 export KDIR
 
 .PHONY: help run test modules kernel kernel-debug kunit kunit-debug selftests \
-	programs lint clean test-qemu
+	programs lint clean test-qemu bench
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@scripts/run
@@ -61,3 +62,8 @@ clean:
 # The Debian 6.12 amd64 kernel under qemu, the drivers as modules (issue 8).
 test-qemu:
 	@scripts/qemu-tests
+
+# ION heaps against the DMA-BUF system heap, udmabuf and memfd, three boots
+# of UML and then of Debian's kernel under qemu (issue 4, issue 8).
+bench:
+	@scripts/bench --all

@@ -1,0 +1,1440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ion_bench: how long it takes to get a zeroed buffer from each ION heap,
+ * compared with the kernel's other ways of getting one: the DMA-BUF system
+ * heap, udmabuf over a memfd and a plain memfd.  Run as root inside the
+ * kernel under test:
+ *
+ *   ion_bench [-s 4K,64K,1M,8M,64M] [-o alloc,touch,share] [-p cold,warm]
+ *             [-a ion,dma-heap,udmabuf,memfd] [-n REPS] [-t SECONDS]
+ *             [-w WARMUP] [-T TOUCH_MAX] [-c FILE.csv]
+ *   ion_bench --merge OUT.csv IN.csv...    median across runs, then report
+ *   ion_bench --report IN.csv              the tables of a CSV file
+ *
+ * Operations, each timed from the allocation to the last close():
+ *   alloc  allocate, close the fd;
+ *   touch  allocate, mmap, write one byte per page, munmap, close;
+ *   share  allocate, pass the fd to a second process over a unix socket
+ *          (SCM_RIGHTS); it imports the buffer (ION_IOC_IMPORT when the
+ *          legacy ION ABI is there, mmap otherwise), closes it and replies;
+ *          close.
+ * Pool states: cold drops every shrinker-backed cache (drop_caches) before
+ * each repetition; warm allocates and frees the same size first and waits
+ * until the heap's debugfs file says "deferred free: 0 bytes" (when it says
+ * so at all) before each repetition, untimed: what a heap does in the
+ * background after close() (zeroing freed pages, refilling its pools) is
+ * not in the warm figures.  page-clear rows are the physical
+ * reference: memset of freshly mapped anonymous pages (page faults and the
+ * kernel's zeroing included) and of pages already faulted in.
+ *
+ * Each case runs --reps times, stopping early (after three) once it has
+ * used --budget seconds; the page-faulting cases (touch, memset of fresh
+ * pages) only run up to --touch-max bytes.  The tables give the median and the p10-p90
+ * spread in microseconds and the size divided by the median in GB/s (10^9
+ * bytes per second), then the ratio of the ION system heap's median to the
+ * DMA-BUF system heap's for each size (below 1: ION is faster).  The CSV
+ * has one line per case: allocator,pool_state,op,size,median_us,p10_us,
+ * p90_us,n.  Speed never makes it fail: it exits 1 only on a setup error
+ * it cannot skip (bad options, no CSV file, no socket or process), and
+ * skips, saying so, the allocators that are absent and the cases whose
+ * allocation fails.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/dma-heap.h>
+#include <linux/ion.h>
+#include <linux/udmabuf.h>
+
+#define BENCH_MAX_ALLOCS	(ION_NUM_HEAP_IDS + 4)
+#define BENCH_MAX_SIZES		16
+#define BENCH_MAX_FILES		32
+#define BENCH_NAME_LEN		48
+#define BENCH_MIN_REPS		3
+#define BENCH_PAGE		4096UL
+
+/* How long to wait for a heap's deferred frees before measuring anyway. */
+#define BENCH_SETTLE_MS		5000
+
+static const char bench_ion_dev[] = "/dev/ion";
+static const char bench_dma_heap_dev[] = "/dev/dma_heap/system";
+static const char bench_udmabuf_dev[] = "/dev/udmabuf";
+static const char bench_drop_caches[] = "/proc/sys/vm/drop_caches";
+static const char bench_ion_debugfs[] = "/sys/kernel/debug/ion/heaps";
+
+enum bench_kind {
+	BENCH_ION,
+	BENCH_DMA_HEAP,
+	BENCH_UDMABUF,
+	BENCH_MEMFD,
+};
+
+enum bench_op {
+	BENCH_OP_ALLOC,
+	BENCH_OP_TOUCH,
+	BENCH_OP_SHARE,
+	BENCH_NR_OPS,
+};
+
+static const char * const bench_op_names[] = {
+	[BENCH_OP_ALLOC] = "alloc",
+	[BENCH_OP_TOUCH] = "touch",
+	[BENCH_OP_SHARE] = "share",
+};
+
+enum bench_state {
+	BENCH_COLD,
+	BENCH_WARM,
+	BENCH_NR_STATES,
+};
+
+static const char * const bench_state_names[] = {
+	[BENCH_COLD] = "cold",
+	[BENCH_WARM] = "warm",
+};
+
+/* One way of getting a buffer. */
+struct bench_alloc {
+	char name[BENCH_NAME_LEN];
+	enum bench_kind kind;
+	int dev_fd;
+	unsigned int heap_id;
+	unsigned int heap_type;
+	char heap_name[MAX_HEAP_NAME];
+	bool reports_deferred;
+};
+
+/* One measured case, as in the CSV file. */
+struct bench_result {
+	char alloc[BENCH_NAME_LEN];
+	char state[16];
+	char op[24];
+	unsigned long long size;
+	double median_us;
+	double p10_us;
+	double p90_us;
+	int n;
+};
+
+struct bench_results {
+	struct bench_result *r;
+	int nr;
+	int cap;
+};
+
+static struct {
+	unsigned long long sizes[BENCH_MAX_SIZES];
+	int nr_sizes;
+	bool ops[BENCH_NR_OPS];
+	bool states[BENCH_NR_STATES];
+	const char *filter;
+	int reps;
+	int warmup;
+	double budget_s;
+	const char *csv;
+	unsigned long long target_min;
+	unsigned long long touch_max;
+} bench_opts = {
+	.sizes = { 4096, 65536, 1 << 20, 8 << 20, 64 << 20 },
+	.nr_sizes = 5,
+	.ops = { true, true, true },
+	.states = { true, true },
+	.reps = 15,
+	.warmup = 3,
+	.budget_s = 2.0,
+	.csv = "ion_bench.csv",
+	.target_min = 1 << 20,
+	.touch_max = ~0ULL,
+};
+
+static struct bench_alloc bench_allocs[BENCH_MAX_ALLOCS];
+static int bench_nr_allocs;
+/* The ION ABI /dev/ion answers: fd ABI ALLOC, legacy ABI (for IMPORT). */
+static bool bench_ion_fd_abi;
+static bool bench_ion_legacy;
+/* The allocator names the ratio table compares. */
+static char bench_ratio_num[BENCH_NAME_LEN];
+static const char bench_ratio_den[] = "dma-heap:system";
+static int bench_drop_fd = -1;
+
+static double bench_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static void bench_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int bench_ioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : ret;
+}
+
+static const char *bench_size_str(unsigned long long size, char *buf,
+				  size_t len)
+{
+	if (size >= (1ULL << 30) && !(size % (1ULL << 30)))
+		snprintf(buf, len, "%lluG", size >> 30);
+	else if (size >= (1ULL << 20) && !(size % (1ULL << 20)))
+		snprintf(buf, len, "%lluM", size >> 20);
+	else if (size >= 1024 && !(size % 1024))
+		snprintf(buf, len, "%lluK", size >> 10);
+	else
+		snprintf(buf, len, "%llu", size);
+	return buf;
+}
+
+static int bench_parse_size(const char *s, unsigned long long *size)
+{
+	unsigned long long v;
+	unsigned int shift;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	default:
+		shift = 0;
+	}
+	if (shift)
+		end++;
+	if (*end || !v || v > (1ULL << (40 - shift)))
+		return -EINVAL;
+	*size = v << shift;
+	return 0;
+}
+
+/* Allocator setup. */
+
+static struct bench_alloc *bench_add(const char *name, enum bench_kind kind,
+				     int dev_fd)
+{
+	struct bench_alloc *a;
+
+	if (bench_nr_allocs == BENCH_MAX_ALLOCS)
+		return NULL;
+	a = &bench_allocs[bench_nr_allocs++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->kind = kind;
+	a->dev_fd = dev_fd;
+	return a;
+}
+
+static bool bench_wanted(const char *name)
+{
+	const char *p = bench_opts.filter;
+	size_t len;
+
+	if (!p)
+		return true;
+	while (*p) {
+		len = strcspn(p, ",");
+		if (len && !strncmp(name, p, len))
+			return true;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/* Reads the heap's debugfs file; -1 when it has no @key line. */
+static long long bench_ion_debugfs_value(const struct bench_alloc *a,
+					 const char *key)
+{
+	char path[256], buf[8192];
+	long long v = -1;
+	ssize_t len;
+	char *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", bench_ion_debugfs, a->heap_name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = '\0';
+	p = strstr(buf, key);
+	if (p && sscanf(p + strlen(key), " %lld", &v) != 1)
+		v = -1;
+	return v;
+}
+
+/* Waits until the heap has no deferred frees left, when it reports them. */
+static void bench_ion_settle(struct bench_alloc *a)
+{
+	static bool warned;
+	int ms;
+
+	if (a->kind != BENCH_ION || !a->reports_deferred)
+		return;
+	for (ms = 0; ms < BENCH_SETTLE_MS; ms++) {
+		if (bench_ion_debugfs_value(a, "deferred free:") <= 0)
+			return;
+		bench_sleep_ms(1);
+	}
+	if (!warned)
+		fprintf(stderr, "ion_bench: %s: deferred frees left after %d ms, measuring\n",
+			a->name, BENCH_SETTLE_MS);
+	warned = true;
+}
+
+static int bench_ion_add_heap(int fd, const char *name, unsigned int id,
+			      unsigned int type)
+{
+	char label[BENCH_NAME_LEN];
+	struct bench_alloc *a;
+
+	snprintf(label, sizeof(label), "ion:%s", name);
+	if (!bench_wanted(label))
+		return 0;
+	a = bench_add(label, BENCH_ION, fd);
+	if (!a)
+		return -ENOSPC;
+	a->heap_id = id;
+	a->heap_type = type;
+	snprintf(a->heap_name, sizeof(a->heap_name), "%s", name);
+	a->reports_deferred = bench_ion_debugfs_value(a, "deferred free:") >= 0;
+	if (type == ION_HEAP_TYPE_SYSTEM && !bench_ratio_num[0])
+		snprintf(bench_ratio_num, sizeof(bench_ratio_num), "%s", label);
+	return 0;
+}
+
+static int bench_buf_alloc(const struct bench_alloc *a,
+			   unsigned long long size, int *buf_fd);
+
+/* Only the legacy ABI: find the heaps by allocating a page from each id. */
+static void bench_ion_probe_legacy(int fd)
+{
+	struct bench_alloc probe = { .kind = BENCH_ION, .dev_fd = fd };
+	char name[MAX_HEAP_NAME];
+	unsigned int id;
+	int buf_fd;
+
+	for (id = 0; id < ION_NUM_HEAP_IDS; id++) {
+		probe.heap_id = id;
+		if (bench_buf_alloc(&probe, BENCH_PAGE, &buf_fd) < 0)
+			continue;
+		close(buf_fd);
+		snprintf(name, sizeof(name), "heap%u", id);
+		bench_ion_add_heap(fd, name, id,
+				   id ? ION_HEAP_TYPE_CUSTOM : ION_HEAP_TYPE_SYSTEM);
+	}
+}
+
+static void bench_ion_probe(void)
+{
+	struct ion_new_allocation_data nad = {
+		.len = BENCH_PAGE,
+		.heap_id_mask = ~0U,
+	};
+	struct ion_handle_data hd = { .handle = 0 };
+	struct ion_heap_query q = { 0 };
+	struct ion_heap_data *heaps;
+	unsigned int i;
+	int fd, ret;
+
+	fd = open(bench_ion_dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("skip ion: %s: %s\n", bench_ion_dev, strerror(errno));
+		return;
+	}
+	/* FREE exists only in the legacy ABI; handle 0 is never valid. */
+	bench_ion_legacy = bench_ioctl(fd, ION_IOC_FREE, &hd) != -ENOTTY;
+	ret = bench_ioctl(fd, ION_IOC_NEW_ALLOC, &nad);
+	if (ret >= 0)
+		close((int)nad.fd);
+	bench_ion_fd_abi = ret != -ENOTTY;
+	if (!bench_ion_fd_abi && !bench_ion_legacy) {
+		printf("skip ion: %s answers neither ION ABI\n", bench_ion_dev);
+		close(fd);
+		return;
+	}
+	printf("ion: allocating with the %s ABI; share imports with %s\n",
+	       bench_ion_fd_abi ? "4.12 fd" : "legacy handle",
+	       bench_ion_legacy ? "ION_IOC_IMPORT" : "mmap");
+
+	ret = bench_ioctl(fd, ION_IOC_HEAP_QUERY, &q);
+	if (ret == -ENOTTY) {
+		bench_ion_probe_legacy(fd);
+		return;
+	}
+	if (ret < 0 || !q.cnt) {
+		printf("skip ion: ION_IOC_HEAP_QUERY: %s\n",
+		       ret < 0 ? strerror(-ret) : "no heaps");
+		close(fd);
+		return;
+	}
+	heaps = calloc(q.cnt, sizeof(*heaps));
+	if (!heaps) {
+		close(fd);
+		return;
+	}
+	q.heaps = (unsigned long)heaps;
+	ret = bench_ioctl(fd, ION_IOC_HEAP_QUERY, &q);
+	for (i = 0; ret >= 0 && i < q.cnt; i++) {
+		heaps[i].name[MAX_HEAP_NAME - 1] = '\0';
+		bench_ion_add_heap(fd, heaps[i].name, heaps[i].heap_id,
+				   heaps[i].type);
+	}
+	free(heaps);
+}
+
+static void bench_probe(void)
+{
+	int fd;
+
+	bench_ion_probe();
+	if (bench_wanted(bench_ratio_den)) {
+		fd = open(bench_dma_heap_dev, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			printf("skip %s: %s: %s\n", bench_ratio_den,
+			       bench_dma_heap_dev, strerror(errno));
+		else
+			bench_add(bench_ratio_den, BENCH_DMA_HEAP, fd);
+	}
+	if (bench_wanted("udmabuf")) {
+		fd = open(bench_udmabuf_dev, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			printf("skip udmabuf: %s: %s\n", bench_udmabuf_dev,
+			       strerror(errno));
+		else
+			bench_add("udmabuf", BENCH_UDMABUF, fd);
+	}
+	if (bench_wanted("memfd"))
+		bench_add("memfd", BENCH_MEMFD, -1);
+
+	if (bench_opts.states[BENCH_COLD]) {
+		bench_drop_fd = open(bench_drop_caches, O_WRONLY | O_CLOEXEC);
+		if (bench_drop_fd < 0) {
+			printf("skip cold pools: %s: %s\n", bench_drop_caches,
+			       strerror(errno));
+			bench_opts.states[BENCH_COLD] = false;
+		}
+	}
+}
+
+/* Buffers. */
+
+static int bench_memfd(unsigned long long size, unsigned int flags)
+{
+	int fd, ret;
+
+	fd = memfd_create("ion_bench", MFD_CLOEXEC | flags);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, size) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static int bench_udmabuf(const struct bench_alloc *a, unsigned long long size)
+{
+	struct udmabuf_create create = {
+		.flags = UDMABUF_FLAGS_CLOEXEC,
+		.size = size,
+	};
+	int memfd, ret;
+
+	memfd = bench_memfd(size, MFD_ALLOW_SEALING);
+	if (memfd < 0)
+		return memfd;
+	if (fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
+		ret = -errno;
+		goto close_memfd;
+	}
+	create.memfd = memfd;
+	ret = bench_ioctl(a->dev_fd, UDMABUF_CREATE, &create);
+close_memfd:
+	close(memfd);
+	return ret;
+}
+
+static int bench_ion_legacy_alloc(const struct bench_alloc *a,
+				  unsigned long long size)
+{
+	struct ion_allocation_data ad = {
+		.len = size,
+		.heap_id_mask = ION_HEAP(a->heap_id),
+	};
+	struct ion_handle_data hd;
+	struct ion_fd_data fdd;
+	int ret;
+
+	ret = bench_ioctl(a->dev_fd, ION_IOC_ALLOC, &ad);
+	if (ret < 0)
+		return ret;
+	fdd.handle = ad.handle;
+	ret = bench_ioctl(a->dev_fd, ION_IOC_SHARE, &fdd);
+	/* The fd holds the buffer now; the handle is not needed. */
+	hd.handle = ad.handle;
+	bench_ioctl(a->dev_fd, ION_IOC_FREE, &hd);
+	return ret < 0 ? ret : fdd.fd;
+}
+
+static int bench_buf_alloc(const struct bench_alloc *a,
+			   unsigned long long size, int *buf_fd)
+{
+	struct ion_new_allocation_data nad = {
+		.len = size,
+		.heap_id_mask = ION_HEAP(a->heap_id),
+	};
+	struct dma_heap_allocation_data dhd = {
+		.len = size,
+		.fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	int ret;
+
+	switch (a->kind) {
+	case BENCH_ION:
+		if (!bench_ion_fd_abi) {
+			ret = bench_ion_legacy_alloc(a, size);
+			break;
+		}
+		ret = bench_ioctl(a->dev_fd, ION_IOC_NEW_ALLOC, &nad);
+		if (ret >= 0)
+			ret = (int)nad.fd;
+		break;
+	case BENCH_DMA_HEAP:
+		ret = bench_ioctl(a->dev_fd, DMA_HEAP_IOCTL_ALLOC, &dhd);
+		if (ret >= 0)
+			ret = (int)dhd.fd;
+		break;
+	case BENCH_UDMABUF:
+		ret = bench_udmabuf(a, size);
+		break;
+	case BENCH_MEMFD:
+		ret = bench_memfd(size, 0);
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	if (ret < 0)
+		return ret;
+	*buf_fd = ret;
+	return 0;
+}
+
+static int bench_touch(int buf_fd, unsigned long long size)
+{
+	unsigned long long off;
+	char *p;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	for (off = 0; off < size; off += BENCH_PAGE)
+		p[off] = 1;
+	/* p escapes into munmap(): the stores cannot be optimised away. */
+	munmap(p, size);
+	return 0;
+}
+
+/* The fd passing. */
+
+static int bench_send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 'f';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
+}
+
+/* 1 with the fd in @fd, 0 at the end of the stream, or -errno. */
+static int bench_recv_fd(int sock, int *fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	ssize_t len;
+
+	len = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	if (len <= 0)
+		return len < 0 ? -errno : 0;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -EPROTO;
+	memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+	return 1;
+}
+
+/* The importing process: one reply byte per fd, 0 or an errno. */
+static void bench_child(int sock, const struct bench_alloc *a,
+			unsigned long long size)
+{
+	bool ion_import = a->kind == BENCH_ION && bench_ion_legacy;
+	struct ion_handle_data hd;
+	struct ion_fd_data fdd;
+	int ion_fd = -1, fd = -1, err, ret;
+	unsigned char reply;
+	void *p;
+
+	if (ion_import) {
+		ion_fd = open(bench_ion_dev, O_RDONLY | O_CLOEXEC);
+		if (ion_fd < 0)
+			_exit(1);
+	}
+	while ((ret = bench_recv_fd(sock, &fd)) > 0) {
+		err = 0;
+		if (ion_import) {
+			fdd.fd = fd;
+			err = bench_ioctl(ion_fd, ION_IOC_IMPORT, &fdd);
+			if (!err) {
+				hd.handle = fdd.handle;
+				err = bench_ioctl(ion_fd, ION_IOC_FREE, &hd);
+			}
+		} else {
+			p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+			if (p == MAP_FAILED)
+				err = -errno;
+			else
+				munmap(p, size);
+		}
+		close(fd);
+		reply = -err;
+		if (write(sock, &reply, 1) != 1)
+			_exit(1);
+	}
+	_exit(ret < 0);
+}
+
+struct bench_peer {
+	int sock;
+	pid_t pid;
+};
+
+static int bench_peer_start(struct bench_peer *peer,
+			    const struct bench_alloc *a,
+			    unsigned long long size)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	peer->pid = fork();
+	if (peer->pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -errno;
+	}
+	if (!peer->pid) {
+		close(sv[0]);
+		bench_child(sv[1], a, size);
+	}
+	close(sv[1]);
+	peer->sock = sv[0];
+	return 0;
+}
+
+static void bench_peer_stop(struct bench_peer *peer)
+{
+	close(peer->sock);
+	waitpid(peer->pid, NULL, 0);
+}
+
+static int bench_share(const struct bench_peer *peer, int buf_fd)
+{
+	unsigned char reply;
+	int ret;
+
+	ret = bench_send_fd(peer->sock, buf_fd);
+	if (ret < 0)
+		return ret;
+	if (read(peer->sock, &reply, 1) != 1)
+		return -EPIPE;
+	return -(int)reply;
+}
+
+/* Results. */
+
+static int bench_results_add(struct bench_results *res,
+			     const struct bench_result *r)
+{
+	struct bench_result *n;
+
+	if (res->nr == res->cap) {
+		res->cap = res->cap ? 2 * res->cap : 64;
+		n = realloc(res->r, res->cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		res->r = n;
+	}
+	res->r[res->nr++] = *r;
+	return 0;
+}
+
+static int bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts @v; the median, and p10 and p90 by the nearest-rank method. */
+static void bench_stats(double *v, int n, struct bench_result *r)
+{
+	int i10, i90;
+
+	qsort(v, n, sizeof(*v), bench_cmp_double);
+	r->median_us = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	i10 = (int)ceil(0.1 * n) - 1;
+	i90 = (int)ceil(0.9 * n) - 1;
+	r->p10_us = v[i10 < 0 ? 0 : i10];
+	r->p90_us = v[i90 < 0 ? 0 : i90];
+	r->n = n;
+}
+
+static void bench_drop(void)
+{
+	if (pwrite(bench_drop_fd, "3\n", 2, 0) != 2)
+		fprintf(stderr, "ion_bench: %s: %s\n", bench_drop_caches,
+			strerror(errno));
+}
+
+/* One timed repetition of @op; -errno when the allocation failed. */
+static int bench_once(const struct bench_alloc *a, enum bench_op op,
+		      unsigned long long size, const struct bench_peer *peer,
+		      double *us)
+{
+	double t0;
+	int buf_fd, ret;
+
+	t0 = bench_now_us();
+	ret = bench_buf_alloc(a, size, &buf_fd);
+	if (ret < 0)
+		return ret;
+	if (op == BENCH_OP_TOUCH)
+		ret = bench_touch(buf_fd, size);
+	else if (op == BENCH_OP_SHARE)
+		ret = bench_share(peer, buf_fd);
+	close(buf_fd);
+	*us = bench_now_us() - t0;
+	return ret;
+}
+
+static void bench_warm_up(struct bench_alloc *a, unsigned long long size)
+{
+	int i, buf_fd;
+
+	for (i = 0; i < bench_opts.warmup; i++) {
+		if (bench_buf_alloc(a, size, &buf_fd) < 0)
+			break;
+		close(buf_fd);
+	}
+}
+
+/* Runs one case; 1 when it was skipped, -errno on a setup error. */
+static int bench_case(struct bench_alloc *a, enum bench_op op,
+		      enum bench_state state, unsigned long long size,
+		      double *samples, struct bench_result *r)
+{
+	struct bench_peer peer = { .sock = -1 };
+	double used = 0;
+	char sz[24];
+	int n = 0, ret = 0;
+	long long pool;
+
+	bench_size_str(size, sz, sizeof(sz));
+	if (op == BENCH_OP_SHARE) {
+		ret = bench_peer_start(&peer, a, size);
+		if (ret < 0) {
+			fprintf(stderr, "ion_bench: socket/fork: %s\n",
+				strerror(-ret));
+			return ret;
+		}
+	}
+	if (state == BENCH_WARM)
+		bench_warm_up(a, size);
+	while (n < bench_opts.reps &&
+	       (n < BENCH_MIN_REPS || used < bench_opts.budget_s * 1e6)) {
+		bench_ion_settle(a);
+		if (state == BENCH_COLD)
+			bench_drop();
+		ret = bench_once(a, op, size, &peer, &samples[n]);
+		if (ret < 0)
+			break;
+		used += samples[n++];
+	}
+	if (op == BENCH_OP_SHARE)
+		bench_peer_stop(&peer);
+	if (ret < 0) {
+		printf("skip %s %s %s %s: %s\n", a->name, bench_state_names[state],
+		       bench_op_names[op], sz, strerror(-ret));
+		return 1;
+	}
+	memcpy(r->alloc, a->name, sizeof(r->alloc));
+	snprintf(r->state, sizeof(r->state), "%s", bench_state_names[state]);
+	snprintf(r->op, sizeof(r->op), "%s", bench_op_names[op]);
+	r->size = size;
+	bench_stats(samples, n, r);
+	fprintf(stderr, "ion_bench: %-5s %-5s %4s %-26s median %10.1f us n=%d",
+		r->op, r->state, sz, r->alloc, r->median_us, n);
+	pool = -1;
+	if (a->kind == BENCH_ION && state == BENCH_WARM) {
+		/* What the pools hold once the last free went through. */
+		bench_ion_settle(a);
+		pool = bench_ion_debugfs_value(a, "pool total:");
+	}
+	if (pool >= 0)
+		fprintf(stderr, " (pool total %lld bytes)", pool);
+	fprintf(stderr, "\n");
+	return 0;
+}
+
+/* The physical reference: memset of fresh and of faulted anonymous pages. */
+static int bench_page_clear(unsigned long long size, bool faulted,
+			    double *samples, struct bench_result *r)
+{
+	double used = 0, t0;
+	char *p;
+	int n = 0;
+
+	while (n < bench_opts.reps &&
+	       (n < BENCH_MIN_REPS || used < bench_opts.budget_s * 1e6)) {
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+		if (faulted)
+			memset(p, 0xa5, size);
+		t0 = bench_now_us();
+		memset(p, 0x5a, size);
+		samples[n] = bench_now_us() - t0;
+		munmap(p, size);
+		used += samples[n++];
+	}
+	snprintf(r->alloc, sizeof(r->alloc), "page-clear");
+	snprintf(r->state, sizeof(r->state), "none");
+	snprintf(r->op, sizeof(r->op), faulted ? "memset-faulted" : "memset-fresh");
+	r->size = size;
+	bench_stats(samples, n, r);
+	return 0;
+}
+
+static int bench_run(struct bench_results *res)
+{
+	struct bench_result r;
+	double *samples;
+	int op, st, s, i, ret = 0;
+
+	samples = calloc(bench_opts.reps, sizeof(*samples));
+	if (!samples)
+		return -ENOMEM;
+	for (op = 0; op < BENCH_NR_OPS; op++) {
+		if (!bench_opts.ops[op])
+			continue;
+		for (s = 0; s < bench_opts.nr_sizes; s++) {
+			if (op == BENCH_OP_TOUCH &&
+			    bench_opts.sizes[s] > bench_opts.touch_max)
+				continue;
+			for (st = 0; st < BENCH_NR_STATES; st++) {
+				if (!bench_opts.states[st])
+					continue;
+				for (i = 0; i < bench_nr_allocs; i++) {
+					ret = bench_case(&bench_allocs[i], op, st,
+							 bench_opts.sizes[s],
+							 samples, &r);
+					if (ret < 0)
+						goto free_samples;
+					if (!ret && bench_results_add(res, &r)) {
+						ret = -ENOMEM;
+						goto free_samples;
+					}
+				}
+			}
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		for (s = 0; s < bench_opts.nr_sizes; s++) {
+			if (!i && bench_opts.sizes[s] > bench_opts.touch_max)
+				continue;
+			ret = bench_page_clear(bench_opts.sizes[s], i, samples, &r);
+			if (ret < 0) {
+				printf("skip page-clear: mmap: %s\n", strerror(-ret));
+				ret = 0;
+				continue;
+			}
+			if (bench_results_add(res, &r)) {
+				ret = -ENOMEM;
+				goto free_samples;
+			}
+		}
+	}
+	ret = 0;
+free_samples:
+	free(samples);
+	return ret;
+}
+
+/* Output. */
+
+static int bench_write_csv(const char *path, const struct bench_results *res)
+{
+	const struct bench_result *r;
+	FILE *f;
+	int i;
+
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "allocator,pool_state,op,size,median_us,p10_us,p90_us,n\n");
+	for (i = 0; i < res->nr; i++) {
+		r = &res->r[i];
+		fprintf(f, "%s,%s,%s,%llu,%.2f,%.2f,%.2f,%d\n", r->alloc,
+			r->state, r->op, r->size, r->median_us, r->p10_us,
+			r->p90_us, r->n);
+	}
+	if (fclose(f))
+		return -errno;
+	return 0;
+}
+
+static int bench_read_csv(const char *path, struct bench_results *res)
+{
+	struct bench_result r;
+	char line[256];
+	FILE *f;
+	int ret = 0;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		memset(&r, 0, sizeof(r));
+		if (sscanf(line, "%47[^,],%15[^,],%23[^,],%llu,%lf,%lf,%lf,%d",
+			   r.alloc, r.state, r.op, &r.size, &r.median_us,
+			   &r.p10_us, &r.p90_us, &r.n) != 8)
+			continue;
+		ret = bench_results_add(res, &r);
+		if (ret)
+			break;
+	}
+	fclose(f);
+	return ret;
+}
+
+static const struct bench_result *bench_find(const struct bench_results *res,
+					     const char *alloc,
+					     const char *state, const char *op,
+					     unsigned long long size)
+{
+	int i;
+
+	for (i = 0; i < res->nr; i++) {
+		const struct bench_result *r = &res->r[i];
+
+		if (r->size == size && !strcmp(r->alloc, alloc) &&
+		    !strcmp(r->state, state) && !strcmp(r->op, op))
+			return r;
+	}
+	return NULL;
+}
+
+static void bench_print_table(const struct bench_results *res)
+{
+	const struct bench_result *r;
+	char sz[24];
+	int i;
+
+	printf("\n%-26s %-5s %-14s %5s %11s %11s %11s %8s %4s\n", "allocator",
+	       "pool", "op", "size", "median_us", "p10_us", "p90_us", "GB/s",
+	       "n");
+	for (i = 0; i < res->nr; i++) {
+		r = &res->r[i];
+		if (i && (strcmp(r->op, res->r[i - 1].op) ||
+			  r->size != res->r[i - 1].size))
+			printf("\n");
+		printf("%-26s %-5s %-14s %5s %11.1f %11.1f %11.1f %8.3f %4d\n",
+		       r->alloc, r->state, r->op,
+		       bench_size_str(r->size, sz, sizeof(sz)), r->median_us,
+		       r->p10_us, r->p90_us,
+		       r->median_us > 0 ? r->size / r->median_us / 1e3 : 0.0,
+		       r->n);
+	}
+	printf("\n(median and p10-p90 spread over n repetitions; GB/s = size / median;\n"
+	       " warm: the heap's deferred frees done, untimed, before each repetition)\n");
+}
+
+/* In a CSV without heap types: the ION heap named system or ion_system_heap. */
+static void bench_guess_ratio_num(const struct bench_results *res)
+{
+	int i;
+
+	for (i = 0; i < res->nr && !bench_ratio_num[0]; i++) {
+		const char *name = res->r[i].alloc;
+
+		if (!strcmp(name, "ion:ion_system_heap") ||
+		    !strcmp(name, "ion:system"))
+			snprintf(bench_ratio_num, sizeof(bench_ratio_num),
+				 "%s", name);
+	}
+}
+
+static void bench_print_ratios(const struct bench_results *res)
+{
+	static const char * const states[] = { "warm", "cold" };
+	const struct bench_result *num, *den;
+	unsigned long long sizes[BENCH_MAX_SIZES];
+	int nr_sizes = 0, i, j, op, st;
+	char sz[24], col[24];
+	int nr_checked[2] = { 0 }, nr_missed[2] = { 0 };
+
+	if (!bench_ratio_num[0])
+		bench_guess_ratio_num(res);
+	if (!bench_ratio_num[0]) {
+		printf("\nno ratio table: no ION system heap measured\n");
+		return;
+	}
+	for (i = 0; i < res->nr; i++) {
+		if (strncmp(res->r[i].alloc, "ion:", 4))
+			continue;
+		for (j = 0; j < nr_sizes && sizes[j] != res->r[i].size; j++)
+			;
+		if (j == nr_sizes && nr_sizes < BENCH_MAX_SIZES)
+			sizes[nr_sizes++] = res->r[i].size;
+	}
+	printf("\nratio of medians %s / %s (below 1: ION faster; 0.50: 2x faster)\n",
+	       bench_ratio_num, bench_ratio_den);
+	printf("%5s", "size");
+	for (op = 0; op < BENCH_NR_OPS; op++)
+		for (st = 0; st < 2; st++) {
+			snprintf(col, sizeof(col), "%s-%s", bench_op_names[op],
+				 states[st]);
+			printf(" %11s", col);
+		}
+	printf("\n");
+	for (i = 0; i < nr_sizes; i++) {
+		printf("%5s", bench_size_str(sizes[i], sz, sizeof(sz)));
+		for (op = 0; op < BENCH_NR_OPS; op++)
+			for (st = 0; st < 2; st++) {
+				num = bench_find(res, bench_ratio_num, states[st],
+						 bench_op_names[op], sizes[i]);
+				den = bench_find(res, bench_ratio_den, states[st],
+						 bench_op_names[op], sizes[i]);
+				if (!num || !den || den->median_us <= 0) {
+					printf(" %11s", "-");
+					continue;
+				}
+				printf(" %11.2f", num->median_us / den->median_us);
+				if (op != BENCH_OP_ALLOC ||
+				    sizes[i] < bench_opts.target_min)
+					continue;
+				nr_checked[st]++;
+				/* warm: at least 2x faster; cold: no slower */
+				if (num->median_us > (st ? 1.0 : 0.5) * den->median_us)
+					nr_missed[st]++;
+			}
+		printf("\n");
+	}
+	printf("target, alloc at sizes >= %s:",
+	       bench_size_str(bench_opts.target_min, sz, sizeof(sz)));
+	for (st = 0; st < 2; st++) {
+		printf(" %s ratio <= %s: ", states[st], st ? "1.00" : "0.50");
+		if (!nr_checked[st])
+			printf("not measured");
+		else if (nr_missed[st])
+			printf("NOT met at %d of %d sizes", nr_missed[st],
+			       nr_checked[st]);
+		else
+			printf("met at all %d sizes", nr_checked[st]);
+		printf(st ? "\n" : ";");
+	}
+}
+
+/* --merge: every column is the median across the files; n is the sum. */
+static double bench_median_of(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), bench_cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int bench_merge(struct bench_results *out, char **files, int nr_files)
+{
+	struct bench_results in[BENCH_MAX_FILES] = { 0 };
+	double med[BENCH_MAX_FILES], p10[BENCH_MAX_FILES], p90[BENCH_MAX_FILES];
+	const struct bench_result *r, *o;
+	struct bench_result m;
+	int f, g, i, k, ret = 0;
+
+	if (nr_files > BENCH_MAX_FILES)
+		return -E2BIG;
+	for (f = 0; f < nr_files; f++) {
+		ret = bench_read_csv(files[f], &in[f]);
+		if (ret < 0) {
+			fprintf(stderr, "ion_bench: %s: %s\n", files[f],
+				strerror(-ret));
+			goto free_inputs;
+		}
+	}
+	/* Every case of every file, in the order they first appear. */
+	for (f = 0; f < nr_files; f++) {
+		for (i = 0; i < in[f].nr; i++) {
+			r = &in[f].r[i];
+			if (bench_find(out, r->alloc, r->state, r->op, r->size))
+				continue;
+			m = *r;
+			m.n = 0;
+			for (g = 0, k = 0; g < nr_files; g++) {
+				o = bench_find(&in[g], r->alloc, r->state, r->op,
+					       r->size);
+				if (!o)
+					continue;
+				med[k] = o->median_us;
+				p10[k] = o->p10_us;
+				p90[k] = o->p90_us;
+				m.n += o->n;
+				k++;
+			}
+			m.median_us = bench_median_of(med, k);
+			m.p10_us = bench_median_of(p10, k);
+			m.p90_us = bench_median_of(p90, k);
+			ret = bench_results_add(out, &m);
+			if (ret)
+				goto free_inputs;
+		}
+	}
+free_inputs:
+	for (f = 0; f < nr_files; f++)
+		free(in[f].r);
+	return ret;
+}
+
+/* Options. */
+
+static int bench_parse_list(const char *arg, const char * const *names,
+			    int nr, bool *set)
+{
+	const char *p = arg;
+	size_t len;
+	int i;
+
+	memset(set, 0, nr * sizeof(*set));
+	while (*p) {
+		len = strcspn(p, ",");
+		for (i = 0; i < nr; i++)
+			if (strlen(names[i]) == len && !strncmp(p, names[i], len))
+				break;
+		if (i == nr)
+			return -EINVAL;
+		set[i] = true;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+static int bench_parse_sizes(const char *arg)
+{
+	char *copy, *tok, *save;
+	int ret = 0;
+
+	copy = strdup(arg);
+	if (!copy)
+		return -ENOMEM;
+	bench_opts.nr_sizes = 0;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (bench_opts.nr_sizes == BENCH_MAX_SIZES) {
+			ret = -E2BIG;
+			break;
+		}
+		ret = bench_parse_size(tok,
+				       &bench_opts.sizes[bench_opts.nr_sizes++]);
+		if (ret)
+			break;
+	}
+	free(copy);
+	return ret ? ret : bench_opts.nr_sizes ? 0 : -EINVAL;
+}
+
+static void bench_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ion_bench [options]\n"
+		"       ion_bench [--target-min SIZE] --merge OUT.csv IN.csv...\n"
+		"       ion_bench [--target-min SIZE] --report IN.csv\n"
+		"  -s, --sizes LIST       sizes (default 4K,64K,1M,8M,64M)\n"
+		"  -o, --ops LIST         alloc,touch,share (default all)\n"
+		"  -p, --pools LIST       cold,warm (default both)\n"
+		"  -a, --allocators LIST  name prefixes: ion, ion:<heap>, dma-heap,\n"
+		"                         udmabuf, memfd (default all)\n"
+		"  -n, --reps N           repetitions per case (default 15)\n"
+		"  -t, --budget SECONDS   stop a case after this much (default 2), but\n"
+		"                         never before 3 repetitions\n"
+		"  -w, --warmup N         allocations before a warm case (default 3)\n"
+		"  -T, --touch-max SIZE   largest size of the page-faulting cases\n"
+		"                         (touch, memset-fresh; default no limit)\n"
+		"  -c, --csv FILE         CSV output (default ion_bench.csv)\n"
+		"  -m, --target-min SIZE  smallest size the 2x target applies to (1M)\n");
+}
+
+enum {
+	BENCH_OPT_MERGE = 256,
+	BENCH_OPT_REPORT,
+};
+
+static const struct option bench_long_opts[] = {
+	{ "sizes", required_argument, NULL, 's' },
+	{ "ops", required_argument, NULL, 'o' },
+	{ "pools", required_argument, NULL, 'p' },
+	{ "allocators", required_argument, NULL, 'a' },
+	{ "reps", required_argument, NULL, 'n' },
+	{ "budget", required_argument, NULL, 't' },
+	{ "warmup", required_argument, NULL, 'w' },
+	{ "touch-max", required_argument, NULL, 'T' },
+	{ "csv", required_argument, NULL, 'c' },
+	{ "target-min", required_argument, NULL, 'm' },
+	{ "merge", required_argument, NULL, BENCH_OPT_MERGE },
+	{ "report", required_argument, NULL, BENCH_OPT_REPORT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bench_parse_args(int argc, char **argv, const char **merge,
+			    const char **report)
+{
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "s:o:p:a:n:t:w:T:c:m:h",
+				bench_long_opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (bench_parse_sizes(optarg))
+				return -EINVAL;
+			break;
+		case 'o':
+			if (bench_parse_list(optarg, bench_op_names,
+					     BENCH_NR_OPS, bench_opts.ops))
+				return -EINVAL;
+			break;
+		case 'p':
+			if (bench_parse_list(optarg, bench_state_names,
+					     BENCH_NR_STATES, bench_opts.states))
+				return -EINVAL;
+			break;
+		case 'a':
+			bench_opts.filter = optarg;
+			break;
+		case 'n':
+			bench_opts.reps = strtol(optarg, &end, 10);
+			if (*end || bench_opts.reps < 1 || bench_opts.reps > 100000)
+				return -EINVAL;
+			break;
+		case 't':
+			bench_opts.budget_s = strtod(optarg, &end);
+			if (*end || bench_opts.budget_s < 0)
+				return -EINVAL;
+			break;
+		case 'w':
+			bench_opts.warmup = strtol(optarg, &end, 10);
+			if (*end || bench_opts.warmup < 0)
+				return -EINVAL;
+			break;
+		case 'T':
+			if (bench_parse_size(optarg, &bench_opts.touch_max))
+				return -EINVAL;
+			break;
+		case 'c':
+			bench_opts.csv = optarg;
+			break;
+		case 'm':
+			if (bench_parse_size(optarg, &bench_opts.target_min))
+				return -EINVAL;
+			break;
+		case BENCH_OPT_MERGE:
+			*merge = optarg;
+			break;
+		case BENCH_OPT_REPORT:
+			*report = optarg;
+			break;
+		case 'h':
+			bench_usage(stdout);
+			exit(0);
+		default:
+			return -EINVAL;
+		}
+	}
+	if (*merge && optind == argc)
+		return -EINVAL;
+	if (!*merge && optind != argc)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * What one reading of the clock costs: in UML, clock_gettime() is a real
+ * system call and its cost is part of every figure.
+ */
+static double bench_timer_cost_us(void)
+{
+	double v[101], t;
+	int i;
+
+	for (i = 0; i < 101; i++) {
+		t = bench_now_us();
+		v[i] = bench_now_us() - t;
+	}
+	qsort(v, 101, sizeof(v[0]), bench_cmp_double);
+	return v[50];
+}
+
+static void bench_print_header(void)
+{
+	struct utsname u;
+	char sz[24];
+	int i;
+
+	if (uname(&u) == 0)
+		printf("kernel: %s %s %s\n", u.sysname, u.release, u.machine);
+	printf("sizes:");
+	for (i = 0; i < bench_opts.nr_sizes; i++)
+		printf(" %s", bench_size_str(bench_opts.sizes[i], sz, sizeof(sz)));
+	printf("; reps %d (at least %d, budget %.1f s per case); warm-up %d",
+	       bench_opts.reps, BENCH_MIN_REPS, bench_opts.budget_s,
+	       bench_opts.warmup);
+	if (bench_opts.touch_max != ~0ULL)
+		printf("; touch up to %s",
+		       bench_size_str(bench_opts.touch_max, sz, sizeof(sz)));
+	printf("\nclock: %.2f us per reading (median; not subtracted)\n",
+	       bench_timer_cost_us());
+}
+
+int main(int argc, char **argv)
+{
+	const char *merge = NULL, *report = NULL;
+	struct bench_results res = { 0 };
+	int i, ret;
+
+	if (bench_parse_args(argc, argv, &merge, &report)) {
+		bench_usage(stderr);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (merge || report) {
+		ret = merge ? bench_merge(&res, &argv[optind], argc - optind) :
+			      bench_read_csv(report, &res);
+		if (ret < 0) {
+			fprintf(stderr, "ion_bench: %s: %s\n", merge ?: report,
+				strerror(-ret));
+			return 1;
+		}
+		if (merge) {
+			ret = bench_write_csv(merge, &res);
+			if (ret < 0) {
+				fprintf(stderr, "ion_bench: %s: %s\n", merge,
+					strerror(-ret));
+				return 1;
+			}
+			printf("merged %d runs: each column is their median, n their sum\n",
+			       argc - optind);
+		}
+		bench_print_table(&res);
+		bench_print_ratios(&res);
+		free(res.r);
+		return 0;
+	}
+
+	bench_print_header();
+	bench_probe();
+	printf("allocators:");
+	for (i = 0; i < bench_nr_allocs; i++) {
+		printf(" %s", bench_allocs[i].name);
+		if (bench_allocs[i].kind == BENCH_ION)
+			printf(bench_allocs[i].reports_deferred ?
+			       " (debugfs: deferred free)" :
+			       " (debugfs: no deferred free line)");
+	}
+	printf("\n");
+	ret = bench_run(&res);
+	if (ret < 0) {
+		fprintf(stderr, "ion_bench: %s\n", strerror(-ret));
+		free(res.r);
+		return 1;
+	}
+	ret = bench_write_csv(bench_opts.csv, &res);
+	if (ret < 0) {
+		fprintf(stderr, "ion_bench: %s: %s\n", bench_opts.csv,
+			strerror(-ret));
+		free(res.r);
+		return 1;
+	}
+	bench_print_table(&res);
+	bench_print_ratios(&res);
+	free(res.r);
+	return 0;
+}
