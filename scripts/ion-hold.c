@@ -10,6 +10,8 @@
  *   ion-hold zone    a buffer bound to a /dev/hon_zone zone, only the zone open
  *   ion-hold cycle   allocate, map, fill, check and free one buffer per heap
  *                    (and a legacy handle), then exit without waiting
+ *   ion-hold heap NAME   a zeroed dma-buf fd from the heap called NAME
+ *   ion-hold listed NAME exit 0 when ION_IOC_HEAP_QUERY lists NAME, else 1
  *
  * Exit status: 0 on success, 1 on an error (with a message on stderr),
  * 4 when a device node is missing.
@@ -89,6 +91,55 @@ static void hold_wait(void)
 		;
 }
 
+/* The id of the heap called name, from ION_IOC_HEAP_QUERY, or -1. */
+static int hold_heap_id(int ion, const char *name)
+{
+	struct ion_heap_data heaps[ION_NUM_HEAP_IDS];
+	struct ion_heap_query query = {
+		.cnt = ION_NUM_HEAP_IDS,
+		.heaps = (unsigned long)heaps,
+	};
+	unsigned int i;
+
+	if (ioctl(ion, ION_IOC_HEAP_QUERY, &query) < 0)
+		hold_fail("ION_IOC_HEAP_QUERY");
+	for (i = 0; i < query.cnt; i++)
+		if (!strcmp(heaps[i].name, name))
+			return heaps[i].heap_id;
+	return -1;
+}
+
+/* A buffer of the named heap: zeroed, then filled and checked. */
+static int hold_heap(int ion, const char *name)
+{
+	int id = hold_heap_id(ion, name), buf;
+	unsigned char *p;
+	size_t i;
+
+	if (id < 0) {
+		fprintf(stderr, "ion-hold: no heap %s\n", name);
+		return 1;
+	}
+	buf = hold_alloc(ion, 1U << id, HOLD_LEN);
+	if (buf < 0)
+		hold_fail(name);
+	close(ion);
+	p = mmap(NULL, HOLD_LEN, PROT_READ, MAP_SHARED, buf, 0);
+	if (p == MAP_FAILED)
+		hold_fail("mmap");
+	for (i = 0; i < HOLD_LEN; i++) {
+		if (p[i]) {
+			fprintf(stderr, "ion-hold: %s: byte %zu is not zero\n", name, i);
+			return 1;
+		}
+	}
+	munmap(p, HOLD_LEN);
+	hold_touch(buf, HOLD_LEN, 0x5a);
+	hold_wait();
+	close(buf);
+	return 0;
+}
+
 /* One buffer per heap that takes it, then a legacy handle. */
 static int hold_cycle(int ion)
 {
@@ -154,6 +205,10 @@ int main(int argc, char **argv)
 	ion = hold_open("/dev/ion");
 	if (!strcmp(mode, "cycle"))
 		return hold_cycle(ion);
+	if (!strcmp(mode, "heap") && argc > 2)
+		return hold_heap(ion, argv[2]);
+	if (!strcmp(mode, "listed") && argc > 2)
+		return hold_heap_id(ion, argv[2]) < 0;
 	if (!strcmp(mode, "handle")) {
 		struct ion_allocation_data data = {
 			.len = HOLD_LEN,
@@ -186,6 +241,6 @@ int main(int argc, char **argv)
 		munmap(p, HOLD_LEN);
 		return 0;
 	}
-	fprintf(stderr, "usage: ion-hold fd|map|handle|zone|cycle\n");
+	fprintf(stderr, "usage: ion-hold fd|map|handle|zone|cycle|heap NAME|listed NAME\n");
 	return 1;
 }

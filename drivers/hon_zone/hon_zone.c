@@ -300,7 +300,8 @@ EXPORT_SYMBOL_IF_KUNIT(hon_zone_destroy);
  *
  * Context: Process context.  Takes the zone's lock, killable.
  * Return: 0 on success; -EBUSY if the zone is bound, -EFBIG if the buffer is
- * larger than max_buffer_size, -EOPNOTSUPP if its exporter gives no kernel
+ * larger than max_buffer_size, -EACCES if the dma-buf's file is not
+ * writable (a read-only view), -EOPNOTSUPP if its exporter gives no kernel
  * mapping in system memory, -EINTR on a fatal signal, or the error of the
  * import or the mapping.
  */
@@ -312,6 +313,9 @@ VISIBLE_IF_KUNIT int hon_zone_bind(struct hon_zone *zone, struct dma_buf *dmabuf
 	ret = hon_zone_check_size(dmabuf->size);
 	if (ret)
 		return ret;
+	/* The zone writes its buffer: a read-only fd (ION_IOC_SHARE_RO) is not enough. */
+	if (!(dmabuf->file->f_mode & FMODE_WRITE))
+		return -EACCES;
 	if (mutex_lock_killable(&zone->lock))
 		return -EINTR;
 	if (hon_zone_is_bound(zone)) {
@@ -618,6 +622,41 @@ static ssize_t hon_zone_copy(struct hon_zone *zone, struct iov_iter *iter,
 	return done;
 }
 
+/*
+ * read() (@read) and write(): copy between @iter and the buffer at *@pos,
+ * at most up to the end of the buffer.
+ */
+static ssize_t hon_zone_rw(struct hon_zone *zone, struct iov_iter *iter,
+			   loff_t *pos, bool read)
+{
+	size_t count;
+	ssize_t ret;
+
+	if (*pos < 0)
+		return -EINVAL;
+	if (mutex_lock_killable(&zone->lock))
+		return -EINTR;
+	if (!hon_zone_is_bound(zone)) {
+		ret = -ENXIO;
+		goto unlock;
+	}
+	count = iov_iter_count(iter);
+	if (!count) {
+		ret = 0;
+		goto unlock;
+	}
+	if (*pos >= zone->buf.size) {
+		/* end of file for a read, no room left for a write */
+		ret = read ? 0 : -ENOSPC;
+		goto unlock;
+	}
+	count = min_t(u64, count, zone->buf.size - *pos);
+	ret = hon_zone_copy(zone, iter, pos, count, read);
+unlock:
+	mutex_unlock(&zone->lock);
+	return ret;
+}
+
 /**
  * hon_zone_read() - read from the zone's buffer
  * @zone: the zone
@@ -632,26 +671,7 @@ static ssize_t hon_zone_copy(struct hon_zone *zone, struct iov_iter *iter,
 VISIBLE_IF_KUNIT ssize_t hon_zone_read(struct hon_zone *zone,
 				       struct iov_iter *to, loff_t *pos)
 {
-	size_t count;
-	ssize_t ret;
-
-	if (*pos < 0)
-		return -EINVAL;
-	if (mutex_lock_killable(&zone->lock))
-		return -EINTR;
-	if (!hon_zone_is_bound(zone)) {
-		ret = -ENXIO;
-		goto unlock;
-	}
-	if (*pos >= zone->buf.size) {
-		ret = 0;
-		goto unlock;
-	}
-	count = min_t(u64, iov_iter_count(to), zone->buf.size - *pos);
-	ret = count ? hon_zone_copy(zone, to, pos, count, true) : 0;
-unlock:
-	mutex_unlock(&zone->lock);
-	return ret;
+	return hon_zone_rw(zone, to, pos, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(hon_zone_read);
 
@@ -671,30 +691,7 @@ EXPORT_SYMBOL_IF_KUNIT(hon_zone_read);
 VISIBLE_IF_KUNIT ssize_t hon_zone_write(struct hon_zone *zone,
 					struct iov_iter *from, loff_t *pos)
 {
-	size_t count;
-	ssize_t ret;
-
-	if (*pos < 0)
-		return -EINVAL;
-	if (mutex_lock_killable(&zone->lock))
-		return -EINTR;
-	if (!hon_zone_is_bound(zone)) {
-		ret = -ENXIO;
-		goto unlock;
-	}
-	if (!iov_iter_count(from)) {
-		ret = 0;
-		goto unlock;
-	}
-	if (*pos >= zone->buf.size) {
-		ret = -ENOSPC;
-		goto unlock;
-	}
-	count = min_t(u64, iov_iter_count(from), zone->buf.size - *pos);
-	ret = hon_zone_copy(zone, from, pos, count, false);
-unlock:
-	mutex_unlock(&zone->lock);
-	return ret;
+	return hon_zone_rw(zone, from, pos, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(hon_zone_write);
 

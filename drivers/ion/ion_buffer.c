@@ -20,7 +20,6 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <linux/wait_bit.h>
 #include <kunit/visibility.h>
 
 #include "ion_priv.h"
@@ -40,6 +39,7 @@ struct ion_buffer_attachment {
 };
 
 static const struct dma_buf_ops ion_dma_buf_ops;
+static const struct dma_buf_ops ion_dma_buf_ro_ops;
 
 static struct sg_table *ion_buffer_dup_sg_table(struct sg_table *table)
 {
@@ -146,6 +146,34 @@ unlock:
 	mutex_unlock(&buffer->lock);
 }
 
+/*
+ * Cache maintenance between the CPU and every device with a mapped
+ * attachment: @for_cpu hands the devices' writes to the CPU (begin CPU
+ * access), otherwise the CPU's writes go to the devices.
+ */
+static void ion_buffer_sync(struct ion_buffer *buffer,
+			    enum dma_data_direction direction, bool for_cpu)
+{
+	struct ion_buffer_attachment *a;
+
+	mutex_lock(&buffer->lock);
+	if (buffer->kmap_cnt) {
+		if (for_cpu)
+			invalidate_kernel_vmap_range(buffer->vaddr, buffer->size);
+		else
+			flush_kernel_vmap_range(buffer->vaddr, buffer->size);
+	}
+	list_for_each_entry(a, &buffer->attachments, list) {
+		if (!a->mapped)
+			continue;
+		if (for_cpu)
+			dma_sync_sgtable_for_cpu(a->dev, a->table, direction);
+		else
+			dma_sync_sgtable_for_device(a->dev, a->table, direction);
+	}
+	mutex_unlock(&buffer->lock);
+}
+
 /**
  * ion_buffer_sync_for_device() - hand CPU writes over to the devices
  * @buffer: the buffer
@@ -154,16 +182,7 @@ unlock:
  */
 void ion_buffer_sync_for_device(struct ion_buffer *buffer)
 {
-	struct ion_buffer_attachment *a;
-
-	mutex_lock(&buffer->lock);
-	if (buffer->kmap_cnt)
-		flush_kernel_vmap_range(buffer->vaddr, buffer->size);
-	list_for_each_entry(a, &buffer->attachments, list)
-		if (a->mapped)
-			dma_sync_sgtable_for_device(a->dev, a->table,
-						    DMA_BIDIRECTIONAL);
-	mutex_unlock(&buffer->lock);
+	ion_buffer_sync(buffer, DMA_BIDIRECTIONAL, false);
 }
 
 static int ion_buffer_attach(struct dma_buf *dmabuf,
@@ -242,32 +261,14 @@ static void ion_buffer_unmap_dma_buf(struct dma_buf_attachment *attachment,
 static int ion_buffer_begin_cpu_access(struct dma_buf *dmabuf,
 				       enum dma_data_direction direction)
 {
-	struct ion_buffer *buffer = dmabuf->priv;
-	struct ion_buffer_attachment *a;
-
-	mutex_lock(&buffer->lock);
-	if (buffer->kmap_cnt)
-		invalidate_kernel_vmap_range(buffer->vaddr, buffer->size);
-	list_for_each_entry(a, &buffer->attachments, list)
-		if (a->mapped)
-			dma_sync_sgtable_for_cpu(a->dev, a->table, direction);
-	mutex_unlock(&buffer->lock);
+	ion_buffer_sync(dmabuf->priv, direction, true);
 	return 0;
 }
 
 static int ion_buffer_end_cpu_access(struct dma_buf *dmabuf,
 				     enum dma_data_direction direction)
 {
-	struct ion_buffer *buffer = dmabuf->priv;
-	struct ion_buffer_attachment *a;
-
-	mutex_lock(&buffer->lock);
-	if (buffer->kmap_cnt)
-		flush_kernel_vmap_range(buffer->vaddr, buffer->size);
-	list_for_each_entry(a, &buffer->attachments, list)
-		if (a->mapped)
-			dma_sync_sgtable_for_device(a->dev, a->table, direction);
-	mutex_unlock(&buffer->lock);
+	ion_buffer_sync(dmabuf->priv, direction, false);
 	return 0;
 }
 
@@ -336,9 +337,9 @@ static void ion_buffer_release(struct dma_buf *dmabuf)
 	mutex_destroy(&buffer->lock);
 	kfree(buffer);
 
-	/* The heap may be freed by ion_device_remove_heap() from here. */
-	if (atomic_dec_and_test(&heap->num_buffers))
-		wake_up_var(&heap->num_buffers);
+	atomic_dec(&heap->num_buffers);
+	/* The heap may be released or freed from here. */
+	ion_device_heap_put(heap);
 	module_put(owner);
 }
 
@@ -355,29 +356,144 @@ static const struct dma_buf_ops ion_dma_buf_ops = {
 	.release = ion_buffer_release,
 };
 
+/*
+ * A read-only view is a second dma-buf of the same buffer whose file is
+ * O_RDONLY.  It shares the buffer's ops except two: mmap refuses every
+ * writable mapping (a private one would write to a copy, never to the
+ * buffer), and release drops the reference the view holds on the buffer's
+ * own dma-buf, which keeps the buffer alive.
+ */
+static int ion_buffer_ro_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_WRITE)
+		return -EACCES;
+	vm_flags_clear(vma, VM_MAYWRITE);
+	return ion_buffer_mmap(dmabuf, vma);
+}
+
+static void ion_buffer_ro_release(struct dma_buf *dmabuf)
+{
+	struct ion_buffer *buffer = dmabuf->priv;
+
+	dma_buf_put(buffer->dmabuf);
+}
+
+static const struct dma_buf_ops ion_dma_buf_ro_ops = {
+	.attach = ion_buffer_attach,
+	.detach = ion_buffer_detach,
+	.map_dma_buf = ion_buffer_map_dma_buf,
+	.unmap_dma_buf = ion_buffer_unmap_dma_buf,
+	.begin_cpu_access = ion_buffer_begin_cpu_access,
+	.end_cpu_access = ion_buffer_end_cpu_access,
+	.mmap = ion_buffer_ro_mmap,
+	.vmap = ion_buffer_dma_buf_vmap,
+	.vunmap = ion_buffer_dma_buf_vunmap,
+	.release = ion_buffer_ro_release,
+};
+
 /**
  * ion_dma_buf_is_ion() - is this dma-buf an ION buffer
  * @dmabuf: any dma-buf
  *
  * Context: any context.
- * Return: true when ION exported @dmabuf.
+ * Return: true when ION exported @dmabuf, as a buffer or as a read-only
+ * view of one (ion_dma_buf_is_readonly()).
  */
 bool ion_dma_buf_is_ion(struct dma_buf *dmabuf)
 {
-	return dmabuf && dmabuf->ops == &ion_dma_buf_ops;
+	return dmabuf && (dmabuf->ops == &ion_dma_buf_ops ||
+			  dmabuf->ops == &ion_dma_buf_ro_ops);
 }
 EXPORT_SYMBOL_GPL(ion_dma_buf_is_ion);
+
+/**
+ * ion_dma_buf_is_readonly() - is this dma-buf a read-only view of an ION buffer
+ * @dmabuf: any dma-buf
+ *
+ * A read-only view (ION_IOC_SHARE_RO) cannot be mapped writable by user
+ * space and cannot be imported into an ION client: a handle could be shared
+ * again read-write and mapped writable in the kernel.
+ *
+ * Context: any context.
+ * Return: true for a read-only view made by ION.
+ */
+bool ion_dma_buf_is_readonly(struct dma_buf *dmabuf)
+{
+	return dmabuf && dmabuf->ops == &ion_dma_buf_ro_ops;
+}
+EXPORT_SYMBOL_GPL(ion_dma_buf_is_readonly);
 
 /**
  * ion_dma_buf_to_buffer() - the ION buffer behind a dma-buf
  * @dmabuf: a dma-buf
  *
  * Context: any context.
- * Return: the buffer, or NULL when @dmabuf is not ION's.
+ * Return: the buffer (also for a read-only view), or NULL when @dmabuf is
+ * not ION's.
  */
 struct ion_buffer *ion_dma_buf_to_buffer(struct dma_buf *dmabuf)
 {
 	return ion_dma_buf_is_ion(dmabuf) ? dmabuf->priv : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_dma_buf_to_buffer);
+
+/**
+ * ion_buffer_export_readonly() - export a read-only view of a buffer
+ * @dmabuf: an ION dma-buf or a read-only view of one
+ *
+ * The view is a new dma-buf with an O_RDONLY file over the same memory.  It
+ * holds a reference on the buffer's own dma-buf and starts with the same
+ * name (DMA_BUF_SET_NAME).
+ *
+ * Context: process context.
+ * Return: the view, whose reference the caller owns, or ERR_PTR(-EINVAL)
+ * for a dma-buf that is not ION's, -ENOMEM, or the dma_buf_export() error.
+ */
+struct dma_buf *ion_buffer_export_readonly(struct dma_buf *dmabuf)
+{
+	struct ion_buffer *buffer = ion_dma_buf_to_buffer(dmabuf);
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	struct dma_buf *view;
+	const char *name;
+
+	if (!buffer)
+		return ERR_PTR(-EINVAL);
+	spin_lock(&buffer->dmabuf->name_lock);
+	name = kstrdup(buffer->dmabuf->name, GFP_ATOMIC);
+	spin_unlock(&buffer->dmabuf->name_lock);
+
+	exp_info.ops = &ion_dma_buf_ro_ops;
+	exp_info.size = buffer->size;
+	exp_info.flags = O_RDONLY;
+	exp_info.priv = buffer;
+	get_dma_buf(buffer->dmabuf);
+	view = dma_buf_export(&exp_info);
+	if (IS_ERR(view)) {
+		dma_buf_put(buffer->dmabuf);
+		kfree(name);
+		return view;
+	}
+	/* Nobody else sees the view yet: no name_lock needed. */
+	view->name = name;
+	return view;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_buffer_export_readonly);
+
+/**
+ * ion_buffer_name() - copy the buffer's dma-buf name (DMA_BUF_SET_NAME)
+ * @buffer: the buffer
+ * @name: output, NUL terminated; empty when the buffer has no name
+ * @len: size of @name
+ *
+ * Context: any context; takes the dma-buf's name_lock (a spinlock).
+ */
+void ion_buffer_name(struct ion_buffer *buffer, char *name, size_t len)
+{
+	struct dma_buf *dmabuf = buffer->dmabuf;
+
+	spin_lock(&dmabuf->name_lock);
+	strscpy(name, dmabuf->name ?: "", len);
+	spin_unlock(&dmabuf->name_lock);
 }
 
 /**
@@ -470,6 +586,8 @@ static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_device *dev,
 	}
 	/* Ownership of buffer is held by the dmabuf from here. */
 	buffer->dmabuf = dmabuf;
+	/* The buffer's reference on its heap, dropped in ion_buffer_release(). */
+	refcount_inc(&heap->ref);
 
 	mutex_lock(&dev->buffer_lock);
 	list_add_tail(&buffer->node, &dev->buffers);

@@ -546,6 +546,8 @@ static struct ion_handle *ion_client_import(struct ion_client *client,
 	lockdep_assert_held(&client->lock);
 	if (!buffer)
 		return ERR_PTR(-EINVAL);
+	if (ion_dma_buf_is_readonly(dmabuf))
+		return ERR_PTR(-EACCES);
 	handle = ion_handle_find_buffer(client, buffer);
 	if (handle) {
 		if (handle->user_cnt == UINT_MAX)
@@ -570,8 +572,8 @@ static struct ion_handle *ion_client_import(struct ion_client *client,
  *
  * Context: process context, may sleep.
  * Return: the handle, or ERR_PTR(-EINVAL) for a bad client, a NULL or
- * foreign dma-buf (use ion_dma_buf_map_kernel() to map those), -ENOMEM,
- * -EOVERFLOW.
+ * foreign dma-buf (use ion_dma_buf_map_kernel() to map those), -EACCES for
+ * a read-only view (ion_dma_buf_is_readonly()), -ENOMEM, -EOVERFLOW.
  */
 struct ion_handle *ion_import_dma_buf_obj(struct ion_client *client,
 					  struct dma_buf *dmabuf)
@@ -613,6 +615,33 @@ struct ion_handle *ion_import_dma_buf(struct ion_client *client, int fd)
 }
 EXPORT_SYMBOL_GPL(ion_import_dma_buf);
 
+/* What a handle's buffer was allocated with; they never change. */
+struct ion_handle_attrs {
+	size_t size;
+	unsigned long flags;
+	unsigned int heap_id;
+};
+
+/* Copy @handle's buffer attributes, if @handle is one of @client's. */
+static int ion_handle_get_attrs(struct ion_client *client,
+				struct ion_handle *handle,
+				struct ion_handle_attrs *attrs)
+{
+	struct ion_buffer *buffer;
+
+	if (IS_ERR_OR_NULL(client))
+		return -EINVAL;
+	mutex_lock(&client->lock);
+	buffer = ion_handle_buffer(client, handle);
+	if (buffer) {
+		attrs->size = buffer->size;
+		attrs->flags = buffer->flags;
+		attrs->heap_id = buffer->heap->id;
+	}
+	mutex_unlock(&client->lock);
+	return buffer ? 0 : -EINVAL;
+}
+
 /**
  * ion_handle_get_size() - size of a handle's buffer
  * @client: the client
@@ -625,16 +654,15 @@ EXPORT_SYMBOL_GPL(ion_import_dma_buf);
 int ion_handle_get_size(struct ion_client *client, struct ion_handle *handle,
 			size_t *size)
 {
-	struct ion_buffer *buffer;
+	struct ion_handle_attrs attrs;
+	int ret;
 
-	if (IS_ERR_OR_NULL(client) || !size)
+	if (!size)
 		return -EINVAL;
-	mutex_lock(&client->lock);
-	buffer = ion_handle_buffer(client, handle);
-	if (buffer)
-		*size = buffer->size;
-	mutex_unlock(&client->lock);
-	return buffer ? 0 : -EINVAL;
+	ret = ion_handle_get_attrs(client, handle, &attrs);
+	if (!ret)
+		*size = attrs.size;
+	return ret;
 }
 EXPORT_SYMBOL_GPL(ion_handle_get_size);
 
@@ -650,16 +678,15 @@ EXPORT_SYMBOL_GPL(ion_handle_get_size);
 int ion_handle_get_flags(struct ion_client *client, struct ion_handle *handle,
 			 unsigned long *flags)
 {
-	struct ion_buffer *buffer;
+	struct ion_handle_attrs attrs;
+	int ret;
 
-	if (IS_ERR_OR_NULL(client) || !flags)
+	if (!flags)
 		return -EINVAL;
-	mutex_lock(&client->lock);
-	buffer = ion_handle_buffer(client, handle);
-	if (buffer)
-		*flags = buffer->flags;
-	mutex_unlock(&client->lock);
-	return buffer ? 0 : -EINVAL;
+	ret = ion_handle_get_attrs(client, handle, &attrs);
+	if (!ret)
+		*flags = attrs.flags;
+	return ret;
 }
 EXPORT_SYMBOL_GPL(ion_handle_get_flags);
 
@@ -675,16 +702,15 @@ EXPORT_SYMBOL_GPL(ion_handle_get_flags);
 int ion_handle_get_heap_id(struct ion_client *client, struct ion_handle *handle,
 			   unsigned int *heap_id)
 {
-	struct ion_buffer *buffer;
+	struct ion_handle_attrs attrs;
+	int ret;
 
-	if (IS_ERR_OR_NULL(client) || !heap_id)
+	if (!heap_id)
 		return -EINVAL;
-	mutex_lock(&client->lock);
-	buffer = ion_handle_buffer(client, handle);
-	if (buffer)
-		*heap_id = buffer->heap->id;
-	mutex_unlock(&client->lock);
-	return buffer ? 0 : -EINVAL;
+	ret = ion_handle_get_attrs(client, handle, &attrs);
+	if (!ret)
+		*heap_id = attrs.heap_id;
+	return ret;
 }
 EXPORT_SYMBOL_GPL(ion_handle_get_heap_id);
 

@@ -19,6 +19,7 @@
 #include <linux/rbtree.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <uapi/linux/dma-buf.h>
 
 #include "ion_priv.h"
 
@@ -29,6 +30,7 @@ static int ion_debugfs_heap_show(struct seq_file *s, void *unused)
 	struct ion_client *client;
 	struct ion_buffer *buffer;
 	size_t total = 0, orphaned = 0;
+	char name[DMA_BUF_NAME_LEN];
 	unsigned int nbuffers = 0;
 
 	seq_printf(s, "%16s %16s %16s\n", "client", "pid", "size");
@@ -54,7 +56,7 @@ static int ion_debugfs_heap_show(struct seq_file *s, void *unused)
 	mutex_unlock(&dev->client_lock);
 
 	seq_puts(s, "----------------------------------------------------\n");
-	seq_puts(s, "orphaned allocations (info is from last known client):\n");
+	seq_puts(s, "orphaned allocations (info is from last known client, name):\n");
 	mutex_lock(&dev->buffer_lock);
 	list_for_each_entry(buffer, &dev->buffers, node) {
 		if (buffer->heap != heap)
@@ -62,8 +64,9 @@ static int ion_debugfs_heap_show(struct seq_file *s, void *unused)
 		nbuffers++;
 		total += buffer->size;
 		if (!atomic_read(&buffer->handle_cnt)) {
-			seq_printf(s, "%16s %16d %16zu\n", buffer->task_comm,
-				   buffer->pid, buffer->size);
+			ion_buffer_name(buffer, name, sizeof(name));
+			seq_printf(s, "%16s %16d %16zu %s\n", buffer->task_comm,
+				   buffer->pid, buffer->size, name);
 			orphaned += buffer->size;
 		}
 	}
@@ -72,6 +75,8 @@ static int ion_debugfs_heap_show(struct seq_file *s, void *unused)
 	seq_printf(s, "%16s %16zu\n", "total orphaned", orphaned);
 	seq_printf(s, "%16s %16zu\n", "total", total);
 	seq_printf(s, "%16s %16u\n", "buffers", nbuffers);
+	/* 0: no limit besides half of RAM (heap_max= of ion_device.c) */
+	seq_printf(s, "%16s %16zu\n", "max_len", heap->max_len);
 	if (heap->ops->debug_show) {
 		seq_puts(s, "----------------------------------------------------\n");
 		heap->ops->debug_show(heap, s);
@@ -85,6 +90,25 @@ struct ion_debugfs_heap_use {
 	size_t bytes;
 	unsigned int handles;
 };
+
+/* One line per handle, with the name user space gave the buffer. */
+static void ion_debugfs_client_handles(struct seq_file *s,
+				       struct ion_client *client)
+{
+	char name[DMA_BUF_NAME_LEN];
+	struct ion_handle *h;
+	int id;
+
+	lockdep_assert_held(&client->lock);
+	seq_printf(s, "\n%8s %16s %16s %8s %s\n", "handle", "heap",
+		   "size_in_bytes", "users", "name");
+	idr_for_each_entry(&client->idr, h, id) {
+		ion_buffer_name(h->buffer, name, sizeof(name));
+		seq_printf(s, "%8d %16s %16zu %8u %s\n", id,
+			   h->buffer->heap->name, h->buffer->size, h->user_cnt,
+			   name);
+	}
+}
 
 static int ion_debugfs_client_show(struct seq_file *s, void *unused)
 {
@@ -115,6 +139,7 @@ static int ion_debugfs_client_show(struct seq_file *s, void *unused)
 	for (i = 0; i < nheaps; i++)
 		seq_printf(s, "%16s %16zu %16u\n", use[i].heap->name,
 			   use[i].bytes, use[i].handles);
+	ion_debugfs_client_handles(s, client);
 	mutex_unlock(&client->lock);
 	return 0;
 }

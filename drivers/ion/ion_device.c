@@ -12,7 +12,10 @@
 #include <linux/ion.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/wait_bit.h>
 #include <kunit/visibility.h>
 
@@ -20,6 +23,89 @@
 
 /* The device behind /dev/ion, set once at module init. */
 static struct ion_device *ion_default_dev;
+
+/*
+ * heap_max=NAME:SIZE[,NAME:SIZE...]: the largest buffer each named heap of
+ * /dev/ion hands out (SIZE with K/M/G suffixes), for platforms that keep a
+ * heap from being drained by one client.  Larger requests fail with
+ * -ENOMEM at once.  Written only while parameters are parsed (boot or
+ * module load, perm 0444) and read when a heap is added: no lock.
+ */
+static char ion_heap_max[256];
+
+/**
+ * ion_heap_max_lookup() - the limit heap_max= gives a heap
+ * @spec: a heap_max= value: NAME:SIZE entries separated by commas
+ * @name: the heap's name, or NULL to only check @spec
+ * @len: output: the limit in bytes, when found
+ *
+ * Context: any context.
+ * Return: 0 when @spec names @name (*@len set), -ENOENT when it does not,
+ * -EINVAL when @spec is malformed (an entry without a name, without ':',
+ * with a SIZE that is not a number or is 0).
+ */
+int ion_heap_max_lookup(const char *spec, const char *name, size_t *len)
+{
+	int ret = -ENOENT;
+
+	while (*spec && *spec != '\n') {
+		const char *colon = strchr(spec, ':');
+		unsigned long long size;
+		char *end;
+
+		if (!colon || colon == spec || memchr(spec, ',', colon - spec))
+			return -EINVAL;
+		size = memparse(colon + 1, &end);
+		if (end == colon + 1 || !size || size > SIZE_MAX ||
+		    (*end && *end != ',' && *end != '\n'))
+			return -EINVAL;
+		if (ret == -ENOENT && name && strlen(name) == colon - spec &&
+		    !strncmp(spec, name, colon - spec)) {
+			*len = size;
+			ret = 0;
+		}
+		spec = *end == ',' ? end + 1 : end;
+	}
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_heap_max_lookup);
+
+static int ion_heap_max_set(const char *val, const struct kernel_param *kp)
+{
+	size_t len;
+
+	if (strlen(val) >= sizeof(ion_heap_max) ||
+	    ion_heap_max_lookup(val, NULL, &len) == -EINVAL)
+		return -EINVAL;
+	strscpy(ion_heap_max, val, sizeof(ion_heap_max));
+	strim(ion_heap_max);
+	return 0;
+}
+
+static int ion_heap_max_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", ion_heap_max);
+}
+
+static const struct kernel_param_ops ion_heap_max_ops = {
+	.set = ion_heap_max_set,
+	.get = ion_heap_max_get,
+};
+
+module_param_cb(heap_max, &ion_heap_max_ops, NULL, 0444);
+MODULE_PARM_DESC(heap_max,
+		 "largest buffer per heap of /dev/ion: NAME:SIZE[,NAME:SIZE...], e.g. ion_system_heap:64M");
+
+/* Lower the heap's max_len to what heap_max= gives it, never raise it. */
+static void ion_heap_max_apply(struct ion_heap *heap)
+{
+	size_t len;
+
+	if (ion_heap_max_lookup(ion_heap_max, heap->name, &len))
+		return;
+	if (!heap->max_len || len < heap->max_len)
+		heap->max_len = len;
+}
 
 /**
  * ion_heap_matches() - does heap_id_mask select this heap
@@ -90,10 +176,14 @@ static bool ion_heap_before(struct ion_heap *a, struct ion_heap *b)
  *	owner filled in by the caller
  *
  * The heap's id (and alias id, unless it is -1) must be below
- * %ION_NUM_HEAP_IDS and not used by another heap of the device.
+ * %ION_NUM_HEAP_IDS and not used by another heap of the device.  A heap of
+ * the default device also appears as /dev/dma_heap/ion-<name> when
+ * CONFIG_ION_DMA_HEAP is enabled.
  *
  * Context: process context, may sleep.
- * Return: 0, -EINVAL for a bad id or missing ops, -EEXIST for an id in use.
+ * Return: 0, -EINVAL for a bad id or missing ops, -EEXIST for an id in use,
+ * -EBUSY for a heap that is registered or whose removal has not completed
+ * (buffers alive, &ion_heap_ops.release not called yet).
  */
 int ion_device_add_heap(struct ion_device *dev, struct ion_heap *heap)
 {
@@ -107,17 +197,23 @@ int ion_device_add_heap(struct ion_device *dev, struct ion_heap *heap)
 	    heap->alias_id < -1 || heap->alias_id == (int)heap->id)
 		return -EINVAL;
 
-	heap->dev = dev;
-	atomic_set(&heap->num_buffers, 0);
-	atomic_long_set(&heap->num_bytes, 0);
-	INIT_LIST_HEAD(&heap->node);
-
 	down_write(&dev->heap_lock);
+	if (refcount_read(&heap->ref)) {
+		ret = -EBUSY;
+		goto unlock;
+	}
 	if (ion_device_id_used(dev, heap->id) ||
 	    ion_device_id_used(dev, heap->alias_id)) {
 		ret = -EEXIST;
 		goto unlock;
 	}
+	heap->dev = dev;
+	if (dev == ion_default_dev)
+		ion_heap_max_apply(heap);
+	atomic_set(&heap->num_buffers, 0);
+	atomic_long_set(&heap->num_bytes, 0);
+	/* the registration's reference, dropped by ion_device_remove_heap() */
+	refcount_set(&heap->ref, 1);
 	list_for_each_entry(pos, &dev->heaps, node)
 		if (ion_heap_before(heap, pos))
 			break;
@@ -125,36 +221,81 @@ int ion_device_add_heap(struct ion_device *dev, struct ion_heap *heap)
 	list_add_tail(&heap->node, &pos->node);
 unlock:
 	up_write(&dev->heap_lock);
-	if (!ret)
-		ion_debugfs_add_heap(heap);
-	return ret;
+	if (ret)
+		return ret;
+	ion_debugfs_add_heap(heap);
+	ion_dma_heap_add(heap);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(ion_device_add_heap);
+
+/**
+ * ion_device_heap_put() - drop a reference on a heap
+ * @heap: the heap
+ *
+ * The last reference goes when the heap is removed and its last buffer is
+ * gone: then the heap's release op runs, or ion_device_remove_heap(), which
+ * waits when there is none, returns.
+ *
+ * Context: process context, may sleep (the release op).
+ */
+void ion_device_heap_put(struct ion_heap *heap)
+{
+	/*
+	 * Read before the decrement: without a release op, the remover may
+	 * free the heap as soon as the count is zero.
+	 */
+	void (*release)(struct ion_heap *heap) = heap->ops->release;
+
+	if (!refcount_dec_and_test(&heap->ref))
+		return;
+	if (release)
+		release(heap);
+	else
+		wake_up_var(&heap->ref);
+}
 
 /**
  * ion_device_remove_heap() - unregister a heap
  * @heap: a heap added with ion_device_add_heap()
  *
- * New allocations stop seeing the heap at once; the call then waits until
- * every buffer of the heap is freed, so the heap's memory and ops may be
- * released on return.  Each live buffer pins the heap's owner module, so a
- * heap module removing its heap in its exit function never waits.
+ * New allocations stop seeing the heap at once (they fail with -ENODEV when
+ * no other heap matches their mask); buffers already allocated stay valid
+ * and keep the heap's memory and ops in use.  The heap goes away when its
+ * last buffer does:
  *
- * Context: process context, sleeps; must not hold a reference to a buffer
- * of this heap.
+ * - with &ion_heap_ops.release, the call returns at once and the release
+ *   op is called after the last buffer is freed (from this call when there
+ *   is none): a driver that removes its heap at unbind frees it there;
+ * - without it, the call waits until every buffer of the heap is freed, so
+ *   the heap may be freed on return.  Each live buffer pins the heap's
+ *   owner module, so a heap module removing its heap in its exit function
+ *   never waits.
+ *
+ * A heap published as /dev/dma_heap/ion-<name> keeps its device node (the
+ * DMA-BUF heap core cannot remove one); allocations through it fail with
+ * -ENODEV until a heap of the same name is added again.
+ *
+ * Context: process context, sleeps; without a release op, must not hold a
+ * reference to a buffer of this heap.
  */
 void ion_device_remove_heap(struct ion_heap *heap)
 {
 	struct ion_device *dev = heap->dev;
+	bool wait = !heap->ops->release;
 
 	if (WARN_ON_ONCE(!dev))
 		return;
+	ion_dma_heap_remove(heap);
 	ion_debugfs_remove_heap(heap);
 	down_write(&dev->heap_lock);
 	list_del_init(&heap->node);
-	up_write(&dev->heap_lock);
-	wait_var_event(&heap->num_buffers, !atomic_read(&heap->num_buffers));
 	heap->dev = NULL;
+	up_write(&dev->heap_lock);
+	/* The heap may be released from here when it has no buffers. */
+	ion_device_heap_put(heap);
+	if (wait)
+		wait_var_event(&heap->ref, !refcount_read(&heap->ref));
 }
 EXPORT_SYMBOL_GPL(ion_device_remove_heap);
 
@@ -273,8 +414,20 @@ static int __init ion_init(void)
 	ret = ion_system_contig_heap_register(dev);
 	if (ret)
 		goto unregister_system_heap;
+	ret = ion_carveout_heap_register(dev);
+	if (ret)
+		goto unregister_system_contig_heap;
+	if (IS_ENABLED(CONFIG_ION_CMA_HEAP)) {
+		ret = ion_cma_heap_register(dev);
+		if (ret)
+			goto unregister_carveout_heap;
+	}
 	return 0;
 
+unregister_carveout_heap:
+	ion_carveout_heap_unregister();
+unregister_system_contig_heap:
+	ion_system_contig_heap_unregister();
 unregister_system_heap:
 	ion_system_heap_unregister();
 destroy_device:
@@ -285,6 +438,9 @@ destroy_device:
 
 static void __exit ion_exit(void)
 {
+	if (IS_ENABLED(CONFIG_ION_CMA_HEAP))
+		ion_cma_heap_unregister();
+	ion_carveout_heap_unregister();
 	ion_system_contig_heap_unregister();
 	ion_system_heap_unregister();
 	ion_device_destroy(ion_default_dev);

@@ -41,6 +41,7 @@ static_assert(ION_IOC_FREE == 0xC0044901);
 static_assert(ION_IOC_SHARE == 0xC0084904);
 static_assert(ION_IOC_NEW_ALLOC == 0xC0184900);
 static_assert(ION_IOC_HEAP_QUERY == 0xC0184908);
+static_assert(ION_IOC_SHARE_RO == 0xC0104910);
 
 static struct ion_device *ion_file_device(struct file *file)
 {
@@ -174,6 +175,26 @@ static long ion_ioctl_sync(struct ion_client *client, void __user *uarg)
 	return ret;
 }
 
+static long ion_ioctl_share_ro(struct ion_client *client, void __user *uarg)
+{
+	struct ion_share_ro_data data;
+	struct dma_buf *dmabuf, *view;
+
+	if (copy_from_user(&data, uarg, sizeof(data)))
+		return -EFAULT;
+	if (data.flags || data.reserved)
+		return -EINVAL;
+	dmabuf = dma_buf_get(data.fd);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	view = ion_buffer_export_readonly(dmabuf);
+	dma_buf_put(dmabuf);
+	if (IS_ERR(view))
+		return PTR_ERR(view);
+	return ion_ioctl_install_fd(view, uarg, &data, sizeof(data),
+				    &data.ro_fd);
+}
+
 static long ion_ioctl_custom(struct ion_client *client, unsigned int cmd,
 			     unsigned long arg)
 {
@@ -305,6 +326,8 @@ static long ion_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ion_ioctl_new_alloc(client, uarg);
 	case ION_IOC_HEAP_QUERY:
 		return ion_ioctl_heap_query(client, uarg);
+	case ION_IOC_SHARE_RO:
+		return ion_ioctl_share_ro(client, uarg);
 	}
 	return -ENOTTY;
 }
@@ -338,6 +361,12 @@ static long ion_compat_alloc(struct ion_client *client, void __user *uarg)
 
 	if (copy_from_user(&data32, uarg, sizeof(data32)))
 		return -EFAULT;
+	/*
+	 * A length whose page rounding overflows a 32-bit size_t is EINVAL,
+	 * as on a 32-bit kernel, not a huge request.
+	 */
+	if (PAGE_ALIGN((u64)data32.len) > U32_MAX)
+		return -EINVAL;
 	ret = ion_client_alloc_id(client, data32.len, data32.align,
 				  data32.heap_id_mask, data32.flags, &id);
 	if (ret)

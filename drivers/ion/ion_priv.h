@@ -99,6 +99,8 @@ void ion_device_destroy(struct ion_device *dev);
 struct ion_heap *ion_device_first_heap(struct ion_device *dev,
 				       unsigned int heap_id_mask);
 bool ion_heap_matches(struct ion_heap *heap, unsigned int heap_id_mask);
+int ion_heap_max_lookup(const char *spec, const char *name, size_t *len);
+void ion_device_heap_put(struct ion_heap *heap);
 
 /* ion_buffer.c */
 struct ion_buffer *ion_buffer_create(struct ion_device *dev, size_t len,
@@ -108,6 +110,8 @@ void *ion_buffer_kmap_get(struct ion_buffer *buffer);
 void ion_buffer_kmap_put(struct ion_buffer *buffer);
 void ion_buffer_sync_for_device(struct ion_buffer *buffer);
 struct ion_buffer *ion_dma_buf_to_buffer(struct dma_buf *dmabuf);
+struct dma_buf *ion_buffer_export_readonly(struct dma_buf *dmabuf);
+void ion_buffer_name(struct ion_buffer *buffer, char *name, size_t len);
 
 /* ion_client.c */
 struct ion_client *ion_client_create_user(struct ion_device *dev);
@@ -130,6 +134,16 @@ void ion_debugfs_remove_heap(struct ion_heap *heap);
 void ion_debugfs_add_client(struct ion_client *client);
 void ion_debugfs_remove_client(struct ion_client *client);
 
+/* ion_dma_heap.c: the heaps of the default device in /dev/dma_heap */
+#if IS_ENABLED(CONFIG_ION_DMA_HEAP)
+void ion_dma_heap_add(struct ion_heap *heap);
+void ion_dma_heap_remove(struct ion_heap *heap);
+struct dma_buf *ion_dma_heap_alloc_by_name(const char *name, unsigned long len);
+#else
+static inline void ion_dma_heap_add(struct ion_heap *heap) { }
+static inline void ion_dma_heap_remove(struct ion_heap *heap) { }
+#endif
+
 /* heaps/ */
 int ion_system_heap_register(struct ion_device *dev);
 void ion_system_heap_unregister(void);
@@ -137,5 +151,32 @@ int ion_system_contig_heap_register(struct ion_device *dev);
 void ion_system_contig_heap_unregister(void);
 extern const struct ion_heap_ops ion_system_heap_ops;
 extern const struct ion_heap_ops ion_system_contig_heap_ops;
+int ion_carveout_heap_register(struct ion_device *dev);
+void ion_carveout_heap_unregister(void);
+int ion_cma_heap_register(struct ion_device *dev);
+void ion_cma_heap_unregister(void);
+
+/* heaps/ion_carveout_heap.c, for its KUnit suite */
+struct gen_pool;
+struct ion_heap *ion_carveout_heap_create(phys_addr_t base, size_t size,
+					  bool linear);
+bool ion_carveout_heap_destroy(struct ion_heap *heap);
+struct gen_pool *ion_carveout_heap_pool(struct ion_heap *heap);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* heaps/ion_system_heap.c internals for its KUnit suite */
+struct ion_page_pool;
+struct shrink_control;
+struct shrinker;
+extern unsigned int ion_system_heap_pool_limit_mb;
+struct ion_page_pool *ion_system_heap_pool(unsigned int order, bool cached);
+unsigned long ion_system_heap_pool_pages(void);
+unsigned long ion_system_heap_queued_pages(void);
+void ion_system_heap_flush_free(void);
+unsigned long ion_system_heap_shrink_count(struct shrinker *shrinker,
+					   struct shrink_control *sc);
+unsigned long ion_system_heap_shrink_scan(struct shrinker *shrinker,
+					  struct shrink_control *sc);
+#endif
 
 #endif /* _ION_PRIV_H */

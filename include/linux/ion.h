@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
 #include <uapi/linux/ion.h>
 
@@ -50,6 +51,12 @@ typedef ulong ion_phys_addr_t;
  *	Without it, ion_phys() fails with -EINVAL.
  * @debug_show: optional: extra lines (pool sizes...) for the heap's debugfs
  *	file.
+ * @release: optional: called once, after ion_device_remove_heap(), when the
+ *	heap's last buffer is gone (at once when it has none): from here the
+ *	heap, its @priv and its memory may be freed, and the heap may be added
+ *	again.  With @release, ion_device_remove_heap() does not wait for the
+ *	heap's buffers.  May sleep; runs in the task that drops the last
+ *	buffer reference or in ion_device_remove_heap().
  */
 struct ion_heap_ops {
 	int (*allocate)(struct ion_heap *heap, struct ion_buffer *buffer,
@@ -59,6 +66,7 @@ struct ion_heap_ops {
 	int (*phys)(struct ion_heap *heap, struct ion_buffer *buffer,
 		    ion_phys_addr_t *addr, size_t *len);
 	void (*debug_show)(struct ion_heap *heap, struct seq_file *s);
+	void (*release)(struct ion_heap *heap);
 };
 
 /**
@@ -79,6 +87,8 @@ struct ion_heap_ops {
  * @num_buffers: private: live buffers of this heap
  * @num_bytes: private: bytes in live buffers of this heap
  * @debugfs: private: the heap's debugfs file
+ * @ref: private: one reference while registered plus one per live buffer;
+ *	the heap is released (&ion_heap_ops.release) when it drops to zero
  *
  * The heap author fills the public fields and calls ion_device_add_heap().
  */
@@ -98,6 +108,7 @@ struct ion_heap {
 	atomic_t num_buffers;
 	atomic_long_t num_bytes;
 	struct dentry *debugfs;
+	refcount_t ref;
 };
 
 /**
@@ -173,6 +184,7 @@ int ion_handle_get_heap_id(struct ion_client *client, struct ion_handle *handle,
 			   unsigned int *heap_id);
 
 bool ion_dma_buf_is_ion(struct dma_buf *dmabuf);
+bool ion_dma_buf_is_readonly(struct dma_buf *dmabuf);
 int ion_dma_buf_map_kernel(struct dma_buf *dmabuf, struct iosys_map *map);
 void ion_dma_buf_unmap_kernel(struct dma_buf *dmabuf, struct iosys_map *map);
 

@@ -25,23 +25,12 @@
 #include <ion/ion.h>
 #include <linux/hon_zone.h>
 
+#include "sample_crc32.h"
+
 #define BUF_SIZE	(256 * 1024)
 
 /* Exit status of a scenario that cannot run here (kselftest's KSFT_SKIP). */
 #define EXIT_SKIP	4
-
-static unsigned int crc32_update(unsigned int crc, const unsigned char *p, size_t len)
-{
-	int k;
-
-	crc = ~crc;
-	while (len--) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
-	}
-	return ~crc;
-}
 
 /* The second process: import the fd with libion and check the bytes. */
 static int import_and_check(int sock)

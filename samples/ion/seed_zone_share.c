@@ -21,6 +21,8 @@
 #include <ion/ion.h>
 #include <linux/hon_zone.h>
 
+#include "sample_crc32.h"
+
 #define HON_ZONE_SIZE	(64 * 1024)
 
 /* Exit status of a scenario that cannot run here (kselftest's KSFT_SKIP). */
@@ -31,20 +33,6 @@ static ion_user_handle_t ion_hdl;
 static int shared_fd = -1;
 static int zone_fd = -1;
 static unsigned char *g_buf = MAP_FAILED;
-
-/* zlib's crc32(): what HON_ZONE_CHECKSUM computes. */
-static unsigned int crc32_update(unsigned int crc, const unsigned char *p, size_t len)
-{
-	int k;
-
-	crc = ~crc;
-	while (len--) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
-	}
-	return ~crc;
-}
 
 /* Seed 000's init_ion(), with every error reported and undone. */
 static int init_ion(void)

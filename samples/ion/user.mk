@@ -27,7 +27,7 @@ libion:
 
 $(LIBION)/libion.a: libion
 
-$(OUT)/%: %.c $(LIBION)/libion.a
+$(OUT)/%: %.c sample_crc32.h $(LIBION)/libion.a
 	@mkdir -p $(OUT)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBION)/libion.a $(LDLIBS)
 

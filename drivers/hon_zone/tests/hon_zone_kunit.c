@@ -239,10 +239,14 @@ static const struct dma_buf_ops hon_zone_kunit_no_vmap_ops = {
 	.release = hon_zone_kunit_release,
 };
 
-/* A dma-buf of @size bytes, backed by vmalloc memory when @backed. */
-static struct dma_buf *hon_zone_kunit_export(struct kunit *test, size_t size,
-					     bool backed,
-					     const struct dma_buf_ops *ops)
+/*
+ * A dma-buf of @size bytes, backed by vmalloc memory when @backed, whose
+ * file is opened with @flags (O_RDWR, or O_RDONLY as a read-only view).
+ */
+static struct dma_buf *hon_zone_kunit_export_flags(struct kunit *test,
+						   size_t size, bool backed,
+						   const struct dma_buf_ops *ops,
+						   int flags)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
 	struct hon_zone_kunit_foreign *priv;
@@ -258,7 +262,7 @@ static struct dma_buf *hon_zone_kunit_export(struct kunit *test, size_t size,
 	}
 	exp_info.ops = ops;
 	exp_info.size = size;
-	exp_info.flags = O_RDWR;
+	exp_info.flags = flags;
 	exp_info.priv = priv;
 	dmabuf = dma_buf_export(&exp_info);
 	if (IS_ERR(dmabuf)) {
@@ -269,6 +273,13 @@ static struct dma_buf *hon_zone_kunit_export(struct kunit *test, size_t size,
 	/* Ownership of priv is held by the dmabuf from here. */
 	hon_zone_kunit_defer(test, hon_zone_kunit_put_dmabuf, dmabuf);
 	return dmabuf;
+}
+
+static struct dma_buf *hon_zone_kunit_export(struct kunit *test, size_t size,
+					     bool backed,
+					     const struct dma_buf_ops *ops)
+{
+	return hon_zone_kunit_export_flags(test, size, backed, ops, O_RDWR);
 }
 
 static struct dma_buf *hon_zone_kunit_foreign(struct kunit *test, size_t size,
@@ -556,6 +567,20 @@ static void hon_zone_foreign_no_vmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, hon_zone_bind(zone, dmabuf));
 }
 
+/* A read-only dma-buf file: refused before anything is mapped. */
+static void hon_zone_foreign_readonly(struct kunit *test)
+{
+	struct hon_zone *zone = hon_zone_kunit_zone(test);
+	struct dma_buf *dmabuf;
+
+	dmabuf = hon_zone_kunit_export_flags(test, PAGE_SIZE, true,
+					     &hon_zone_kunit_foreign_ops,
+					     O_RDONLY);
+	KUNIT_EXPECT_EQ(test, -EACCES, hon_zone_bind(zone, dmabuf));
+	KUNIT_EXPECT_EQ(test, hon_zone_kunit_priv(dmabuf)->vmaps, 0);
+	KUNIT_EXPECT_EQ(test, -ENXIO, hon_zone_unbind(zone));
+}
+
 /* Larger than max_buffer_size: refused before anything is mapped. */
 static void hon_zone_foreign_too_big(struct kunit *test)
 {
@@ -660,6 +685,7 @@ static struct kunit_case hon_zone_test_cases[] = {
 	KUNIT_CASE(hon_zone_foreign_bind),
 	KUNIT_CASE(hon_zone_foreign_iomem),
 	KUNIT_CASE(hon_zone_foreign_no_vmap),
+	KUNIT_CASE(hon_zone_foreign_readonly),
 	KUNIT_CASE(hon_zone_foreign_too_big),
 	KUNIT_CASE(hon_zone_unbound),
 	KUNIT_CASE(hon_zone_ranges),

@@ -3,22 +3,51 @@
  * ION system heap: zeroed pages from the page allocator, not physically
  * contiguous, largest orders first.  Heap id 0 (== its type), msm alias
  * ION_SYSTEM_HEAP_ID (25).
+ *
+ * Freed pages are recycled through page pools, one per order and per kind
+ * (cached, uncached):
+ *
+ * - allocation takes a block from the pool of the order first, else from
+ *   the page allocator, else falls back to the next smaller order;
+ * - freeing a buffer only queues its pages (no sleeping, no zeroing); a work
+ *   item zeroes them and moves them to the pools, or back to the page
+ *   allocator when the pools hold pool_limit_mb already;
+ * - a shrinker gives queued and pooled pages back under memory pressure,
+ *   and on "echo 3 > /proc/sys/vm/drop_caches";
+ * - the heap's debugfs file shows the pools and the queue.
+ *
+ * Every page handed out is zero: pool pages were zeroed on their way into
+ * the pool, pages from the page allocator come with __GFP_ZERO.
+ *
+ * Uncached buffers are mapped write-combined.  On architectures whose
+ * caches are not coherent with devices, pages of the uncached pools would
+ * also need the zeroes written back from the CPU cache before a device
+ * sees them; on x86 and UML the caches are coherent and cached and uncached
+ * pool pages do not differ in content.  The kinds stay apart all the same,
+ * as in the historical ION, so that a page never changes kind while pooled.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/ion.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
+#include <linux/seq_file.h>
+#include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
 #include "../ion_priv.h"
+#include "ion_page_pool.h"
 
 /*
  * Higher orders never retry, never warn and never reclaim (they fall back to
@@ -35,6 +64,40 @@
  * found in IOMMUs, as the DMA-BUF system heap does.
  */
 static const unsigned int ion_system_heap_orders[] = {8, 4, 0};
+#define ION_SYSTEM_HEAP_NUM_ORDERS ARRAY_SIZE(ion_system_heap_orders)
+
+/*
+ * Pages kept in all pools together, in MiB.  Enough to serve a few camera
+ * or display buffers without the page allocator; the shrinker empties the
+ * pools under memory pressure anyway.  0 disables pooling.
+ */
+VISIBLE_IF_KUNIT unsigned int ion_system_heap_pool_limit_mb = 64;
+EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_pool_limit_mb);
+module_param_named(pool_limit_mb, ion_system_heap_pool_limit_mb, uint, 0644);
+MODULE_PARM_DESC(pool_limit_mb,
+		 "Most memory (MiB) the system heap keeps in its page pools for reuse; 0 disables the pools (default 64)");
+
+/**
+ * struct ion_system_heap_state - the system heap's pools and free queue
+ * @pools: the page pools, [0] uncached and [1] cached, one per entry of
+ *	ion_system_heap_orders[]
+ * @free_lock: protects @free_pages
+ * @free_pages: pages of freed buffers, [0] uncached and [1] cached, linked
+ *	through page->lru, waiting for @free_work
+ * @free_nr_pages: pages queued in @free_pages or being zeroed by @free_work
+ * @free_work: zeroes queued pages and moves them to @pools
+ * @shrinker: gives queued and pooled pages back to the page allocator
+ */
+struct ion_system_heap_state {
+	struct ion_page_pool pools[2][ION_SYSTEM_HEAP_NUM_ORDERS];
+	spinlock_t free_lock;		/* see @free_lock */
+	struct list_head free_pages[2];
+	atomic_long_t free_nr_pages;
+	struct work_struct free_work;
+	struct shrinker *shrinker;
+};
+
+static struct ion_system_heap_state ion_system_heap_state;
 
 static struct ion_heap ion_system_heap = {
 	.name = "ion_system_heap",
@@ -46,17 +109,199 @@ static struct ion_heap ion_system_heap = {
 	.owner = THIS_MODULE,
 };
 
-static struct page *ion_system_heap_alloc_largest(unsigned long size,
-						  unsigned int max_order)
+/**
+ * ion_system_heap_pool() - the pool of one order and kind
+ * @order: one of the heap's orders (8, 4, 0)
+ * @cached: the pool of cached buffers, else of uncached ones
+ *
+ * Context: any context.
+ * Return: the pool, or NULL for an order the heap does not use.
+ */
+VISIBLE_IF_KUNIT struct ion_page_pool *ion_system_heap_pool(unsigned int order,
+							    bool cached)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(ion_system_heap_orders); i++) {
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++)
+		if (ion_system_heap_orders[i] == order)
+			return &ion_system_heap_state.pools[cached][i];
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_pool);
+
+/**
+ * ion_system_heap_pool_pages() - pages in all pools
+ *
+ * Context: any context; the value may be stale by the time it is used.
+ * Return: the number of pages the pools hold.
+ */
+VISIBLE_IF_KUNIT unsigned long ion_system_heap_pool_pages(void)
+{
+	unsigned long nr_pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
+		nr_pages += ion_page_pool_nr_pages(&ion_system_heap_state.pools[0][i]);
+		nr_pages += ion_page_pool_nr_pages(&ion_system_heap_state.pools[1][i]);
+	}
+	return nr_pages;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_pool_pages);
+
+/**
+ * ion_system_heap_queued_pages() - pages of freed buffers not pooled yet
+ *
+ * Context: any context; the value may be stale by the time it is used.
+ * Return: the number of pages waiting for (or being zeroed by) the free
+ * work.
+ */
+VISIBLE_IF_KUNIT unsigned long ion_system_heap_queued_pages(void)
+{
+	return atomic_long_read(&ion_system_heap_state.free_nr_pages);
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_queued_pages);
+
+/**
+ * ion_system_heap_flush_free() - wait until freed pages are pooled
+ *
+ * Waits for the free work to process every page queued before the call;
+ * afterwards those pages are in the pools or back in the page allocator.
+ *
+ * Context: process context, sleeps.
+ */
+VISIBLE_IF_KUNIT void ion_system_heap_flush_free(void)
+{
+	flush_work(&ion_system_heap_state.free_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_flush_free);
+
+/* Take one queued page, cached ones first; NULL when the queue is empty. */
+static struct page *ion_system_heap_dequeue(bool *cached)
+{
+	struct ion_system_heap_state *state = &ion_system_heap_state;
+	struct page *page;
+
+	spin_lock(&state->free_lock);
+	*cached = true;
+	page = list_first_entry_or_null(&state->free_pages[1], struct page, lru);
+	if (!page) {
+		*cached = false;
+		page = list_first_entry_or_null(&state->free_pages[0],
+						struct page, lru);
+	}
+	if (page)
+		list_del(&page->lru);
+	spin_unlock(&state->free_lock);
+	return page;
+}
+
+/* Zero a freed block into its pool, or free it when the pools are full. */
+static void ion_system_heap_recycle(struct page *page, bool cached)
+{
+	unsigned int order = compound_order(page);
+	struct ion_page_pool *pool = ion_system_heap_pool(order, cached);
+	unsigned long limit;
+
+	limit = (unsigned long)READ_ONCE(ion_system_heap_pool_limit_mb) <<
+		(20 - PAGE_SHIFT);
+	if (WARN_ON_ONCE(!pool) ||
+	    ion_system_heap_pool_pages() + (1UL << order) > limit ||
+	    ion_page_pool_add(pool, page))
+		__free_pages(page, order);
+}
+
+static void ion_system_heap_free_work(struct work_struct *work)
+{
+	struct ion_system_heap_state *state =
+		container_of(work, struct ion_system_heap_state, free_work);
+	struct page *page;
+	bool cached;
+
+	while ((page = ion_system_heap_dequeue(&cached))) {
+		unsigned long nr_pages = 1UL << compound_order(page);
+
+		ion_system_heap_recycle(page, cached);
+		atomic_long_sub(nr_pages, &state->free_nr_pages);
+		cond_resched();
+	}
+}
+
+/**
+ * ion_system_heap_shrink_count() - the shrinker's count_objects
+ * @shrinker: the heap's shrinker
+ * @sc: the shrink control (unused: the pools are not per node)
+ *
+ * Context: reclaim or drop_caches, process context.
+ * Return: pages in the pools plus pages queued for freeing, or
+ * %SHRINK_EMPTY.
+ */
+VISIBLE_IF_KUNIT unsigned long
+ion_system_heap_shrink_count(struct shrinker *shrinker,
+			     struct shrink_control *sc)
+{
+	unsigned long nr_pages = ion_system_heap_pool_pages() +
+				 ion_system_heap_queued_pages();
+
+	return nr_pages ? nr_pages : SHRINK_EMPTY;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_shrink_count);
+
+/**
+ * ion_system_heap_shrink_scan() - the shrinker's scan_objects
+ * @shrinker: the heap's shrinker
+ * @sc: the shrink control; @sc->nr_to_scan pages are wanted
+ *
+ * Frees queued pages first (they skip zeroing and the pools), then pooled
+ * blocks, highest order and uncached first, until @sc->nr_to_scan pages are
+ * freed or nothing is left.
+ *
+ * Context: reclaim or drop_caches, process context.
+ * Return: pages freed, or %SHRINK_STOP when there was nothing to free.
+ */
+VISIBLE_IF_KUNIT unsigned long
+ion_system_heap_shrink_scan(struct shrinker *shrinker,
+			    struct shrink_control *sc)
+{
+	struct ion_system_heap_state *state = &ion_system_heap_state;
+	unsigned long freed = 0;
+	struct page *page;
+	unsigned int i;
+	bool cached;
+
+	while (freed < sc->nr_to_scan && (page = ion_system_heap_dequeue(&cached))) {
+		unsigned int order = compound_order(page);
+
+		__free_pages(page, order);
+		atomic_long_sub(1UL << order, &state->free_nr_pages);
+		freed += 1UL << order;
+	}
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS && freed < sc->nr_to_scan; i++) {
+		freed += ion_page_pool_shrink(&state->pools[0][i],
+					      sc->nr_to_scan - freed);
+		if (freed < sc->nr_to_scan)
+			freed += ion_page_pool_shrink(&state->pools[1][i],
+						      sc->nr_to_scan - freed);
+	}
+	return freed ? freed : SHRINK_STOP;
+}
+EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_shrink_scan);
+
+/* A block of the largest order that fits, from a pool or the allocator. */
+static struct page *ion_system_heap_alloc_largest(unsigned long size,
+						  unsigned int max_order,
+						  bool cached)
+{
+	unsigned int i;
+
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
 		unsigned int order = ion_system_heap_orders[i];
 		struct page *page;
 
 		if (size < (PAGE_SIZE << order) || order > max_order)
 			continue;
+		page = ion_page_pool_remove(&ion_system_heap_state.pools[cached][i]);
+		if (page)
+			return page;
 		page = alloc_pages(order ? ION_SYSTEM_HIGH_ORDER_GFP :
 				   ION_SYSTEM_LOW_ORDER_GFP, order);
 		if (page)
@@ -65,23 +310,13 @@ static struct page *ion_system_heap_alloc_largest(unsigned long size,
 	return NULL;
 }
 
-static void ion_system_heap_free_table(struct sg_table *table)
-{
-	struct scatterlist *sg;
-	int i;
-
-	for_each_sgtable_sg(table, sg, i)
-		__free_pages(sg_page(sg), get_order(sg->length));
-	sg_free_table(table);
-	kfree(table);
-}
-
 static int ion_system_heap_allocate(struct ion_heap *heap,
 				    struct ion_buffer *buffer,
 				    unsigned long len, unsigned long align,
 				    unsigned long flags)
 {
 	unsigned int max_order = ion_system_heap_orders[0];
+	bool cached = flags & ION_FLAG_CACHED;
 	unsigned long size_remaining = len;
 	struct page *page, *tmp_page;
 	struct scatterlist *sg;
@@ -101,7 +336,8 @@ static int ion_system_heap_allocate(struct ion_heap *heap,
 			ret = -EINTR;
 			goto free_pages;
 		}
-		page = ion_system_heap_alloc_largest(size_remaining, max_order);
+		page = ion_system_heap_alloc_largest(size_remaining, max_order,
+						     cached);
 		if (!page)
 			goto free_pages;
 		list_add_tail(&page->lru, &pages);
@@ -128,41 +364,143 @@ static int ion_system_heap_allocate(struct ion_heap *heap,
 free_table:
 	kfree(table);
 free_pages:
+	/* Still zero and never seen by anyone: straight back to the allocator. */
 	list_for_each_entry_safe(page, tmp_page, &pages, lru)
 		__free_pages(page, compound_order(page));
 	return ret;
 }
 
+/*
+ * Queue the pages for the free work and return: zeroing a large buffer
+ * takes milliseconds, which the task dropping the last reference (often
+ * in close() or exit) should not wait for.
+ */
 static void ion_system_heap_free(struct ion_buffer *buffer)
 {
-	ion_system_heap_free_table(buffer->sg_table);
+	struct ion_system_heap_state *state = &ion_system_heap_state;
+	bool cached = buffer->flags & ION_FLAG_CACHED;
+	struct sg_table *table = buffer->sg_table;
+	unsigned long nr_pages = 0;
+	struct scatterlist *sg;
+	LIST_HEAD(pages);
+	int i;
+
+	for_each_sgtable_sg(table, sg, i) {
+		struct page *page = sg_page(sg);
+
+		list_add_tail(&page->lru, &pages);
+		nr_pages += 1UL << compound_order(page);
+	}
+	sg_free_table(table);
+	kfree(table);
 	buffer->sg_table = NULL;
+
+	/* Ownership of the pages passes to the free work here. */
+	spin_lock(&state->free_lock);
+	list_splice_tail(&pages, &state->free_pages[cached]);
+	atomic_long_add(nr_pages, &state->free_nr_pages);
+	spin_unlock(&state->free_lock);
+	queue_work(system_unbound_wq, &state->free_work);
+}
+
+static void ion_system_heap_debug_show(struct ion_heap *heap,
+				       struct seq_file *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
+		unsigned int order = ion_system_heap_orders[i];
+
+		seq_printf(s, "pool order %u cached: %lu pages\n", order,
+			   ion_page_pool_count(ion_system_heap_pool(order, true)));
+		seq_printf(s, "pool order %u uncached: %lu pages\n", order,
+			   ion_page_pool_count(ion_system_heap_pool(order, false)));
+	}
+	seq_printf(s, "pool total: %lu bytes\n",
+		   ion_system_heap_pool_pages() << PAGE_SHIFT);
+	seq_printf(s, "deferred free: %lu bytes\n",
+		   ion_system_heap_queued_pages() << PAGE_SHIFT);
 }
 
 const struct ion_heap_ops ion_system_heap_ops = {
 	.allocate = ion_system_heap_allocate,
 	.free = ion_system_heap_free,
+	.debug_show = ion_system_heap_debug_show,
 };
 EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_ops);
 
-/**
- * ion_system_heap_register() - add the system heap to a device
- * @dev: the device
- *
- * Context: process context.
- * Return: 0 or an ion_device_add_heap() error.
- */
-int ion_system_heap_register(struct ion_device *dev)
+/* Give every queued and pooled page back; nothing may use the heap. */
+static void ion_system_heap_drain(void)
 {
-	return ion_device_add_heap(dev, &ion_system_heap);
+	struct ion_system_heap_state *state = &ion_system_heap_state;
+	unsigned int i;
+
+	ion_system_heap_flush_free();
+	WARN_ON_ONCE(ion_system_heap_queued_pages());
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
+		ion_page_pool_shrink(&state->pools[0][i], ULONG_MAX);
+		ion_page_pool_shrink(&state->pools[1][i], ULONG_MAX);
+	}
 }
 
 /**
- * ion_system_heap_unregister() - remove the system heap
+ * ion_system_heap_register() - set up the pools and add the system heap
+ * @dev: the device
+ *
+ * Context: process context.
+ * Return: 0, -ENOMEM, or an ion_device_add_heap() error.
+ */
+int ion_system_heap_register(struct ion_device *dev)
+{
+	struct ion_system_heap_state *state = &ion_system_heap_state;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
+		ion_page_pool_init(&state->pools[0][i], ion_system_heap_orders[i],
+				   false);
+		ion_page_pool_init(&state->pools[1][i], ion_system_heap_orders[i],
+				   true);
+	}
+	spin_lock_init(&state->free_lock);
+	INIT_LIST_HEAD(&state->free_pages[0]);
+	INIT_LIST_HEAD(&state->free_pages[1]);
+	atomic_long_set(&state->free_nr_pages, 0);
+	INIT_WORK(&state->free_work, ion_system_heap_free_work);
+
+	state->shrinker = shrinker_alloc(0, "ion-system-heap");
+	if (!state->shrinker)
+		return -ENOMEM;
+	state->shrinker->count_objects = ion_system_heap_shrink_count;
+	state->shrinker->scan_objects = ion_system_heap_shrink_scan;
+	shrinker_register(state->shrinker);
+
+	ret = ion_device_add_heap(dev, &ion_system_heap);
+	if (ret)
+		goto free_shrinker;
+	return 0;
+
+free_shrinker:
+	shrinker_free(state->shrinker);
+	state->shrinker = NULL;
+	return ret;
+}
+
+/**
+ * ion_system_heap_unregister() - remove the system heap, free its pools
+ *
+ * Waits for the heap's buffers to go (see ion_device_remove_heap()), then
+ * for the free work, and gives every pooled page back to the page
+ * allocator.
  *
  * Context: process context, sleeps until its buffers are gone.
  */
 void ion_system_heap_unregister(void)
 {
+	struct ion_system_heap_state *state = &ion_system_heap_state;
+
 	ion_device_remove_heap(&ion_system_heap);
+	shrinker_free(state->shrinker);
+	state->shrinker = NULL;
+	ion_system_heap_drain();
 }

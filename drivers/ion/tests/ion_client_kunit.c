@@ -288,6 +288,73 @@ static void ion_client_share_import(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_import_dma_buf_obj(NULL, dmabuf));
 }
 
+/*
+ * A read-only view (ION_IOC_SHARE_RO) shares the buffer's memory, keeps it
+ * alive, is still an ION dma-buf, and no client can import it.
+ */
+static void ion_client_readonly_view(struct kunit *test)
+{
+	struct ion_client *a = ion_client_test_create(test, "ion_kunit_ro");
+	struct dma_buf *dmabuf, *view, *view2;
+	struct iosys_map map;
+	struct ion_handle *h;
+	struct ion_heap *heap;
+	long bytes;
+	u8 *va;
+
+	h = ion_alloc(a, PAGE_SIZE, 0, ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h);
+	heap = h->buffer->heap;
+	dmabuf = ion_share_dma_buf(a, h);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
+	va = ion_map_kernel(a, h);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, va);
+	va[3] = 0x33;
+	ion_unmap_kernel(a, h);
+
+	view = ion_buffer_export_readonly(dmabuf);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, view);
+	KUNIT_EXPECT_TRUE(test, ion_dma_buf_is_ion(view));
+	KUNIT_EXPECT_TRUE(test, ion_dma_buf_is_readonly(view));
+	KUNIT_EXPECT_FALSE(test, ion_dma_buf_is_readonly(dmabuf));
+	KUNIT_EXPECT_EQ(test, view->size, dmabuf->size);
+	KUNIT_EXPECT_FALSE(test, view->file->f_mode & FMODE_WRITE);
+	KUNIT_EXPECT_PTR_EQ(test, ion_dma_buf_to_buffer(view),
+			    ion_dma_buf_to_buffer(dmabuf));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EACCES), ion_import_dma_buf_obj(a, view));
+
+	/* a view of a view is a view of the same buffer */
+	view2 = ion_buffer_export_readonly(view);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, view2);
+	if (!IS_ERR(view2)) {
+		KUNIT_EXPECT_TRUE(test, ion_dma_buf_is_readonly(view2));
+		dma_buf_put(view2);
+	}
+
+	/* the view alone keeps the memory */
+	ion_free(a, h);
+	dma_buf_put(dmabuf);
+	flush_delayed_fput();
+	bytes = atomic_long_read(&heap->num_bytes);
+	KUNIT_EXPECT_EQ(test, 0, dma_buf_vmap_unlocked(view, &map));
+	if (!iosys_map_is_null(&map)) {
+		KUNIT_EXPECT_EQ(test, ((u8 *)map.vaddr)[3], 0x33);
+		dma_buf_vunmap_unlocked(view, &map);
+	}
+
+	/*
+	 * and gives it back when it goes: in a kernel thread both the view's
+	 * fput and the nested one of the buffer's dma-buf are delayed
+	 */
+	dma_buf_put(view);
+	flush_delayed_fput();
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&heap->num_bytes), bytes - PAGE_SIZE);
+
+	view = ion_buffer_export_readonly(ion_client_foreign_dma_buf(test));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), view);
+}
+
 static void ion_client_share_fd(struct kunit *test)
 {
 	struct ion_client *client = ion_client_test_create(test, "ion_kunit");
@@ -465,6 +532,7 @@ static struct kunit_case ion_client_test_cases[] = {
 	KUNIT_CASE(ion_client_sg_table),
 	KUNIT_CASE(ion_client_share_import),
 	KUNIT_CASE(ion_client_share_fd),
+	KUNIT_CASE(ion_client_readonly_view),
 	KUNIT_CASE(ion_client_foreign),
 	KUNIT_CASE(ion_client_other_client_errors),
 	KUNIT_CASE(ion_client_handle_ids),

@@ -55,7 +55,8 @@
  * API, other buffers are mapped through the dma-buf vmap interface.
  *
  * Errors: EBUSY when the zone is already bound; EBADF when the fd is not
- * open; EINVAL when it is not a dma-buf; EFBIG when the buffer is larger than
+ * open; EINVAL when it is not a dma-buf; EACCES when it is a read-only fd
+ * (ION_IOC_SHARE_RO); EFBIG when the buffer is larger than
  * the module parameter max_buffer_size; EOPNOTSUPP when the buffer's
  * exporter gives no kernel mapping in system memory; other errors of the
  * exporter's vmap operation.

@@ -219,6 +219,31 @@ struct ion_heap_query {
 	__u32 reserved2;
 };
 
+/**
+ * struct ion_share_ro_data - ION_IOC_SHARE_RO argument
+ * @fd: input: a dma-buf fd of an ION buffer (from SHARE, MAP, NEW_ALLOC,
+ *	or an earlier SHARE_RO)
+ * @flags: must be zero
+ * @ro_fd: output: a new dma-buf fd (O_RDONLY, O_CLOEXEC) over the same
+ *	memory, named as the buffer is.  mmap() of it with PROT_WRITE fails
+ *	with EACCES, and ION_IOC_IMPORT (and the drivers that import through
+ *	ION) refuse it with EACCES; reading, SYNC and DMA_BUF_IOCTL_SYNC work.
+ *	The buffer lives while the read-only fd does.
+ * @reserved: must be zero
+ *
+ * An ION extension (as ashmem's ASHMEM_SET_PROT_MASK was for ashmem),
+ * available whatever ABI the caller otherwise uses.
+ *
+ * Errors: EBADF (@fd not open), EINVAL (@fd not an ION dma-buf, @flags or
+ * @reserved not zero), ENOMEM, EMFILE, EFAULT.
+ */
+struct ion_share_ro_data {
+	__s32 fd;
+	__u32 flags;
+	__s32 ro_fd;
+	__u32 reserved;
+};
+
 #define ION_IOC_MAGIC		'I'
 
 /* Legacy handle ABI (Linux 3.x to 4.11) */
@@ -233,5 +258,8 @@ struct ion_heap_query {
 /* fd ABI (Linux 4.12 to 5.10) */
 #define ION_IOC_NEW_ALLOC	_IOWR(ION_IOC_MAGIC, 0, struct ion_new_allocation_data)
 #define ION_IOC_HEAP_QUERY	_IOWR(ION_IOC_MAGIC, 8, struct ion_heap_query)
+
+/* Extensions of this driver, with either ABI */
+#define ION_IOC_SHARE_RO	_IOWR(ION_IOC_MAGIC, 16, struct ion_share_ro_data)
 
 #endif /* _UAPI_LINUX_ION_H */

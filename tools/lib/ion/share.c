@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <linux/dma-buf.h>
+#include <linux/ion.h>
 
 #include <ion/ion.h>
 
@@ -209,8 +210,8 @@ int ion_buffer_get_name(int buf_fd, char *name, size_t len)
 
 int ion_share_readonly(int buf_fd, int *ro_fd)
 {
-	char path[64];
-	int ret, fd;
+	struct ion_share_ro_data data = { .fd = buf_fd };
+	int ret, ion_fd, err;
 
 	if (!ro_fd)
 		return -EINVAL;
@@ -218,19 +219,21 @@ int ion_share_readonly(int buf_fd, int *ro_fd)
 	if (ret < 0)
 		return ret;
 	/*
-	 * A new open file description with only read access: mmap() of a
-	 * file opened O_RDONLY refuses PROT_WRITE with MAP_SHARED, and the
-	 * receiver cannot upgrade it.
+	 * Only the exporter can make a second, read-only file for the same
+	 * memory: reopening /proc/self/fd/N does not work for dma-bufs.  ION
+	 * does it with ION_IOC_SHARE_RO; other exporters cannot.
 	 */
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", buf_fd);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENXIO || errno == ENODEV ? -EOPNOTSUPP : -errno;
-	if (ion_fd_check_dmabuf(fd) < 0) {
-		close(fd);
-		return -EOPNOTSUPP;
-	}
-	*ro_fd = fd;
+	ion_fd = open(ion_dev_path, O_RDONLY | O_CLOEXEC);
+	if (ion_fd < 0)
+		return errno == ENOENT || errno == ENODEV || errno == ENXIO ?
+		       -EOPNOTSUPP : -errno;
+	ret = ioctl(ion_fd, ION_IOC_SHARE_RO, &data);
+	err = errno;
+	close(ion_fd);
+	if (ret < 0)
+		/* EINVAL: a dma-buf of another exporter (udmabuf, heaps) */
+		return err == ENOTTY || err == EINVAL ? -EOPNOTSUPP : -err;
+	*ro_fd = data.ro_fd;
 	return 0;
 }
 

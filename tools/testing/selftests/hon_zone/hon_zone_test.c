@@ -657,6 +657,20 @@ TEST_F(abi, init_zone_fd_einval)
 				   &self->zone_fd));
 }
 
+/* A read-only view of an ION buffer (ION_IOC_SHARE_RO): the zone writes. */
+TEST_F(abi, init_readonly_view_eacces)
+{
+	struct ion_share_ro_data ro = { .fd = self->buf_fd, .ro_fd = -1 };
+	struct hon_zone_info info;
+
+	ASSERT_EQ(0, ioctl(self->ion_fd, ION_IOC_SHARE_RO, &ro));
+	EXPECT_ERRNO(EACCES, zone_init(self->zone_fd, ro.ro_fd));
+	/* nothing stays bound: the read-write fd binds */
+	EXPECT_EQ(0, zone_init(self->zone_fd, self->buf_fd));
+	EXPECT_EQ(0, ioctl(self->zone_fd, HON_ZONE_GET_INFO, &info));
+	close(ro.ro_fd);
+}
+
 TEST_F(abi, init_twice_ebusy)
 {
 	ASSERT_EQ(0, zone_init(self->zone_fd, self->buf_fd));

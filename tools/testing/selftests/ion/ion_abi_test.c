@@ -92,13 +92,18 @@ TEST_F(ion_dev, alloc_sizes)
 	int i;
 
 	for (i = 0; i < 64; i++) {
-		if (i == 24 || i == 32)
+		if (i == sizeof(struct ion_new_allocation_data) ||
+		    i == sizeof(struct ion_allocation_data))
 			continue;
 		ION_TEST_LENGTH(0, i, -ENOTTY);
 	}
-	/* a zeroed 4.12 ALLOC: len 0 is EINVAL, so the command is known */
-	ION_TEST_LENGTH(0, 24, -EINVAL);
-	ION_TEST_LENGTH(0, 32, -EINVAL);
+	/*
+	 * A zeroed ALLOC of either ABI: len 0 is EINVAL, so the command is
+	 * known.  A 32-bit process sees the ILP32 legacy size (20), never the
+	 * LP64 one, whatever the kernel's word size.
+	 */
+	ION_TEST_LENGTH(0, sizeof(struct ion_new_allocation_data), -EINVAL);
+	ION_TEST_LENGTH(0, sizeof(struct ion_allocation_data), -EINVAL);
 }
 
 TEST_F(ion_dev, other_sizes)
@@ -116,7 +121,7 @@ TEST_F(ion_dev, other_sizes)
 		}
 		if (i != 24)
 			ION_TEST_LENGTH(8, i, -ENOTTY);
-		if (i != 16)
+		if (i != sizeof(struct ion_custom_data))
 			ION_TEST_LENGTH(6, i, -ENOTTY);
 	}
 	ION_TEST_LENGTH(3, 8, -ENOTTY);

@@ -2,7 +2,8 @@
 /*
  * ION ioctls of both ABIs on every heap: allocation, zeroing (also of
  * recycled memory), mmap, SHARE/MAP/IMPORT/FREE/SYNC, HEAP_QUERY, the
- * legacy_abi switch and the debugfs accounting.
+ * legacy_abi switch and the debugfs accounting; the carveout heap's region
+ * (when the kernel has a carveout heap).
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -37,12 +38,41 @@ FIXTURE_VARIANT_ADD(ion, msm_contig_21) {
 	.mask = ION_HEAP(ION_SYSTEM_CONTIG_HEAP_ID), .heap = "ion_system_contig_heap",
 };
 
+/* only when the kernel has one: ion.carveout= or CONFIG_ION_CARVEOUT_SIZE */
+FIXTURE_VARIANT_ADD(ion, carveout) {
+	.mask = ION_HEAP_CARVEOUT_MASK, .heap = "ion_carveout_heap",
+};
+
+/* HEAP_QUERY: 0 and *out filled when /dev/ion has a heap of that name */
+static int ion_find_heap(int fd, const char *name, struct ion_heap_data *out)
+{
+	struct ion_heap_data heaps[ION_NUM_HEAP_IDS];
+	struct ion_heap_query query = {
+		.cnt = ION_NUM_HEAP_IDS, .heaps = (unsigned long)heaps,
+	};
+	__u32 i;
+
+	if (ion_ioctl(fd, ION_IOC_HEAP_QUERY, &query))
+		return -errno;
+	for (i = 0; i < query.cnt; i++) {
+		if (!strcmp(heaps[i].name, name)) {
+			*out = heaps[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 FIXTURE_SETUP(ion)
 {
+	struct ion_heap_data heap;
+
 	self->page = sysconf(_SC_PAGESIZE);
 	self->fd = open(ION_DEV, O_RDWR | O_CLOEXEC);
 	if (self->fd < 0)
 		SKIP(return, "%s: %s", ION_DEV, strerror(errno));
+	if (ion_find_heap(self->fd, variant->heap, &heap))
+		SKIP(return, "no %s on %s", variant->heap, ION_DEV);
 }
 
 FIXTURE_TEARDOWN(ion)
@@ -318,6 +348,88 @@ TEST(heap_query)
 	ASSERT_EQ(0, ion_ioctl(fd, ION_IOC_HEAP_QUERY, &query));
 	EXPECT_EQ(1, query.cnt);
 	EXPECT_EQ(0x55, ((unsigned char *)&heaps[1])[0]);
+	close(fd);
+}
+
+/* A "NAME VALUE" line of the heap's debugfs file; -1 when absent. */
+static long ion_heap_debugfs_value(const char *heap, const char *key)
+{
+	char path[128], line[256], name[64];
+	long value = -1, v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/heaps/%s", heap);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %li", name, &v) == 2 && !strcmp(name, key))
+			value = v;
+	fclose(f);
+	return value;
+}
+
+/*
+ * The carveout region through /dev/ion: one buffer can take all of it,
+ * then nothing more fits; freeing gives all of it back, zeroed.
+ */
+TEST(carveout_region)
+{
+	long page = sysconf(_SC_PAGESIZE), size, max_len;
+	ion_user_handle_t handle;
+	struct ion_heap_data heap;
+	int fd, buf_fd, other;
+	char *p;
+
+	fd = open(ION_DEV, O_RDWR);
+	if (fd < 0)
+		SKIP(return, "%s: %s", ION_DEV, strerror(errno));
+	if (ion_find_heap(fd, "ion_carveout_heap", &heap))
+		SKIP(close(fd); return, "no carveout heap");
+	EXPECT_EQ(ION_HEAP_TYPE_CARVEOUT, heap.type);
+	EXPECT_EQ(ION_HEAP_TYPE_CARVEOUT, heap.heap_id);
+	size = ion_heap_debugfs_value("ion_carveout_heap", "region_size");
+	max_len = ion_heap_debugfs_value("ion_carveout_heap", "max_len");
+	if (size <= 0 || max_len <= 0)
+		SKIP(close(fd); return, "no debugfs region_size/max_len");
+	EXPECT_LE(max_len, size);
+	ASSERT_EQ(size, ion_heap_debugfs_value("ion_carveout_heap", "region_free"))
+		TH_LOG("the carveout is in use by someone else");
+
+	/* more than the heap ever holds: ENOMEM at once */
+	EXPECT_EQ(-ENOMEM, ion_new_alloc(fd, max_len + page, ION_HEAP_CARVEOUT_MASK,
+					 0, &buf_fd));
+
+	/* as much as it can hold, dirtied, then nothing more fits */
+	ASSERT_EQ(0, ion_new_alloc(fd, max_len, ION_HEAP_CARVEOUT_MASK, 0, &buf_fd));
+	EXPECT_EQ(size - max_len,
+		  ion_heap_debugfs_value("ion_carveout_heap", "region_free"));
+	p = mmap(NULL, max_len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_TRUE(ion_all_bytes(p, max_len, 0));
+	memset(p, 0xc3, max_len);
+	munmap(p, max_len);
+	if (max_len == size) {
+		EXPECT_EQ(-ENOMEM, ion_legacy_alloc(fd, page, 0, ION_HEAP_CARVEOUT_MASK,
+						    0, &handle));
+		/* a mask with another heap falls back to it */
+		EXPECT_EQ(0, ion_new_alloc(fd, page, ION_HEAP_CARVEOUT_MASK |
+					   ION_HEAP_SYSTEM_MASK, 0, &other));
+		close(other);
+	}
+	close(buf_fd);
+
+	/* all of it back, and zeroed for the next owner */
+	EXPECT_EQ(size, ion_heap_debugfs_value("ion_carveout_heap", "region_free"));
+	ASSERT_EQ(0, ion_legacy_alloc(fd, max_len, 0, ION_HEAP_CARVEOUT_MASK, 0, &handle));
+	ASSERT_EQ(0, ion_legacy_share(fd, handle, &buf_fd));
+	p = mmap(NULL, max_len, PROT_READ, MAP_SHARED, buf_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_TRUE(ion_all_bytes(p, max_len, 0));
+	munmap(p, max_len);
+	close(buf_fd);
+	EXPECT_EQ(0, ion_legacy_free(fd, handle));
+	EXPECT_EQ(size, ion_heap_debugfs_value("ion_carveout_heap", "region_free"));
 	close(fd);
 }
 

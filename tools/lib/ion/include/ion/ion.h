@@ -296,12 +296,17 @@ int ion_buffer_get_name(int buf_fd, char *name, size_t len);
 
 /**
  * ion_share_readonly() - get a read-only descriptor of a buffer.
- * @buf_fd: a dma-buf fd.
- * @ro_fd: receives a descriptor whose mmap() fails with PROT_WRITE.
+ * @buf_fd: a dma-buf fd of an ION buffer.
+ * @ro_fd: receives a new dma-buf descriptor (O_CLOEXEC) of the same memory
+ *	whose mmap() with PROT_WRITE fails with EACCES, and which ION and the
+ *	drivers importing through ION refuse to import (EACCES).
+ *
+ * Uses ION_IOC_SHARE_RO of /dev/ion.
  *
  * Context: any thread.
- * Return: 0, -EBADF, -EINVAL (not a dma-buf), -EOPNOTSUPP (the kernel
- * cannot reopen the buffer read-only), or -errno.
+ * Return: 0, -EBADF, -EINVAL (not a dma-buf), -EOPNOTSUPP (not an ION
+ * buffer, or a kernel without ION_IOC_SHARE_RO, such as one with only
+ * DMA-BUF heaps), or -errno.
  */
 int ion_share_readonly(int buf_fd, int *ro_fd);
 
