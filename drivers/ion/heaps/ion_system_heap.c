@@ -371,9 +371,17 @@ free_pages:
 }
 
 /*
+ * Buffers up to this many pages are zeroed into the pools at once: that
+ * takes about a microsecond a page, less than waking the free work (an
+ * IPI and a context switch), and leaves nothing queued.
+ */
+#define ION_SYSTEM_HEAP_INLINE_FREE_PAGES	16
+
+/*
  * Queue the pages for the free work and return: zeroing a large buffer
  * takes milliseconds, which the task dropping the last reference (often
- * in close() or exit) should not wait for.
+ * in close() or exit) should not wait for.  Small buffers are recycled
+ * here, see ION_SYSTEM_HEAP_INLINE_FREE_PAGES.
  */
 static void ion_system_heap_free(struct ion_buffer *buffer)
 {
@@ -394,6 +402,16 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	sg_free_table(table);
 	kfree(table);
 	buffer->sg_table = NULL;
+
+	if (nr_pages <= ION_SYSTEM_HEAP_INLINE_FREE_PAGES) {
+		struct page *page, *tmp;
+
+		list_for_each_entry_safe(page, tmp, &pages, lru) {
+			list_del(&page->lru);
+			ion_system_heap_recycle(page, cached);
+		}
+		return;
+	}
 
 	/* Ownership of the pages passes to the free work here. */
 	spin_lock(&state->free_lock);
