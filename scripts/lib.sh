@@ -64,3 +64,54 @@ ION_REPORT_RE+='suspicious RCU usage|lock held when returning|bad unlock balance
 ION_REPORT_RE+='ODEBUG:|list_add corruption|list_del corruption|refcount_t:|'
 ION_REPORT_RE+='DMA-API: [^pd]|blocked for more than|sleeping function called from invalid context|'
 ION_REPORT_RE+='unreferenced object'
+
+# ion_qemu_accel KERNEL: "kvm" when KVM here can run KERNEL, "tcg" otherwise.
+# /dev/kvm being usable is not enough: some hosts offer a KVM flavour (PVM,
+# for one) whose instruction emulator stops a stock kernel in its
+# decompressor with "KVM internal error".  So boot KERNEL once, without a
+# root file system, through to its panic (it cannot mount a root); the
+# answer is kept per host kernel and guest kernel.  QEMU_ACCEL=kvm|tcg
+# overrides the probe.
+ion_qemu_accel()
+{
+	local kernel=$1 stamp dir pid i
+
+	if [ -n "${QEMU_ACCEL:-}" ]; then
+		echo "$QEMU_ACCEL"
+		return 0
+	fi
+	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+		echo tcg
+		return 0
+	fi
+	stamp="$ION_CACHE/qemu/accel-$(uname -r)-${kernel##*/}"
+	if [ ! -s "$stamp" ]; then
+		mkdir -p "$ION_CACHE/qemu"
+		dir=$(mktemp -d "$ION_CACHE/qemu/probe.XXXXXX")
+		qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \
+			-display none -machine q35 -accel kvm -cpu host -m 512M \
+			-kernel "$kernel" -serial "file:$dir/console" \
+			-append "console=ttyS0 panic=-1 root=/dev/ion-probe-none" \
+			</dev/null >"$dir/qemu.log" 2>&1 &
+		pid=$!
+		# A machine paused by an internal error never exits by itself.
+		for ((i = 0; i < 120; i++)); do
+			grep -q 'internal error' "$dir/qemu.log" && break
+			kill -0 $pid 2>/dev/null || break
+			sleep 0.5
+		done
+		kill -KILL $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		if grep -q 'Kernel panic' "$dir/console" 2>/dev/null &&
+		   ! grep -q 'internal error' "$dir/qemu.log"; then
+			echo kvm >"$stamp"
+		else
+			echo tcg >"$stamp"
+			ion_say "qemu: /dev/kvm is there but cannot run ${kernel##*/}" \
+				"(software emulation instead):"
+			head -3 "$dir/qemu.log" | sed 's/^/qemu:   /' >&2
+		fi
+		rm -rf "$dir"
+	fi
+	cat "$stamp"
+}
