@@ -9,9 +9,9 @@
  *
  * - allocation takes a block from the pool of the order first, else from
  *   the page allocator, else falls back to the next smaller order;
- * - freeing a buffer only queues its pages (no sleeping, no zeroing); a work
- *   item zeroes them and moves them to the pools, or back to the page
- *   allocator when the pools hold pool_limit_mb already;
+ * - freeing a buffer only queues its pages (no sleeping, no zeroing); a
+ *   kthread worker at nice 19 zeroes them and moves them to the pools, or
+ *   back to the page allocator when the pools hold pool_limit_mb already;
  * - a shrinker gives queued and pooled pages back under memory pressure,
  *   and on "echo 3 > /proc/sys/vm/drop_caches";
  * - the heap's debugfs file shows the pools and the queue.
@@ -33,17 +33,18 @@
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/ion.h>
+#include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
 #include "../ion_priv.h"
@@ -85,6 +86,7 @@ MODULE_PARM_DESC(pool_limit_mb,
  * @free_pages: pages of freed buffers, [0] uncached and [1] cached, linked
  *	through page->lru, waiting for @free_work
  * @free_nr_pages: pages queued in @free_pages or being zeroed by @free_work
+ * @free_worker: the thread that runs @free_work, at nice 19
  * @free_work: zeroes queued pages and moves them to @pools
  * @shrinker: gives queued and pooled pages back to the page allocator
  */
@@ -93,7 +95,8 @@ struct ion_system_heap_state {
 	spinlock_t free_lock;		/* see @free_lock */
 	struct list_head free_pages[2];
 	atomic_long_t free_nr_pages;
-	struct work_struct free_work;
+	struct kthread_worker *free_worker;
+	struct kthread_work free_work;
 	struct shrinker *shrinker;
 };
 
@@ -171,7 +174,7 @@ EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_queued_pages);
  */
 VISIBLE_IF_KUNIT void ion_system_heap_flush_free(void)
 {
-	flush_work(&ion_system_heap_state.free_work);
+	kthread_flush_work(&ion_system_heap_state.free_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_flush_free);
 
@@ -210,7 +213,7 @@ static void ion_system_heap_recycle(struct page *page, bool cached)
 		__free_pages(page, order);
 }
 
-static void ion_system_heap_free_work(struct work_struct *work)
+static void ion_system_heap_free_work(struct kthread_work *work)
 {
 	struct ion_system_heap_state *state =
 		container_of(work, struct ion_system_heap_state, free_work);
@@ -418,7 +421,7 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	list_splice_tail(&pages, &state->free_pages[cached]);
 	atomic_long_add(nr_pages, &state->free_nr_pages);
 	spin_unlock(&state->free_lock);
-	queue_work(system_unbound_wq, &state->free_work);
+	kthread_queue_work(state->free_worker, &state->free_work);
 }
 
 static void ion_system_heap_debug_show(struct ion_heap *heap,
@@ -484,11 +487,23 @@ int ion_system_heap_register(struct ion_device *dev)
 	INIT_LIST_HEAD(&state->free_pages[0]);
 	INIT_LIST_HEAD(&state->free_pages[1]);
 	atomic_long_set(&state->free_nr_pages, 0);
-	INIT_WORK(&state->free_work, ion_system_heap_free_work);
+	kthread_init_work(&state->free_work, ion_system_heap_free_work);
+	state->free_worker = kthread_create_worker(0, "ion_system_heap_free");
+	if (IS_ERR(state->free_worker))
+		return PTR_ERR(state->free_worker);
+	/*
+	 * Zeroing freed pages is background work: at nice 19 it runs on idle
+	 * time and does not take the CPU from the tasks allocating, which
+	 * matters most on small machines (the historical ION's deferred free
+	 * thread ran at the same priority).
+	 */
+	sched_set_normal(state->free_worker->task, 19);
 
 	state->shrinker = shrinker_alloc(0, "ion-system-heap");
-	if (!state->shrinker)
-		return -ENOMEM;
+	if (!state->shrinker) {
+		ret = -ENOMEM;
+		goto destroy_worker;
+	}
 	state->shrinker->count_objects = ion_system_heap_shrink_count;
 	state->shrinker->scan_objects = ion_system_heap_shrink_scan;
 	shrinker_register(state->shrinker);
@@ -501,6 +516,9 @@ int ion_system_heap_register(struct ion_device *dev)
 free_shrinker:
 	shrinker_free(state->shrinker);
 	state->shrinker = NULL;
+destroy_worker:
+	kthread_destroy_worker(state->free_worker);
+	state->free_worker = NULL;
 	return ret;
 }
 
@@ -521,4 +539,6 @@ void ion_system_heap_unregister(void)
 	shrinker_free(state->shrinker);
 	state->shrinker = NULL;
 	ion_system_heap_drain();
+	kthread_destroy_worker(state->free_worker);
+	state->free_worker = NULL;
 }
