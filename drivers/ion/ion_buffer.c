@@ -279,6 +279,12 @@ static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	struct sg_page_iter piter;
 	int ret;
 
+	/*
+	 * A private mapping that may be written would give the writer copies
+	 * of the pages, never the buffer: refuse it, as DRM's GEM helpers do.
+	 */
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
 	/* dma_buf_mmap_internal() checked this already; mmap is not hot */
 	if (vma->vm_pgoff > (buffer->size >> PAGE_SHIFT) ||
 	    vma_pages(vma) > (buffer->size >> PAGE_SHIFT) - vma->vm_pgoff)

@@ -2,12 +2,16 @@
 /*
  * ION ioctls of both ABIs on every heap: allocation, zeroing (also of
  * recycled memory), mmap, SHARE/MAP/IMPORT/FREE/SYNC, HEAP_QUERY, the
- * legacy_abi switch and the debugfs accounting; the carveout heap's region
- * (when the kernel has a carveout heap).
+ * legacy_abi switch and the debugfs accounting; the out-of-memory and
+ * killable paths; the carveout heap's region (when the kernel has a
+ * carveout heap).
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
 
 #include "ion_test_util.h"
 #include "../kselftest_harness.h"
@@ -61,6 +65,24 @@ static int ion_find_heap(int fd, const char *name, struct ion_heap_data *out)
 		}
 	}
 	return -ENOENT;
+}
+
+/* The heap's debugfs "buffers" count; -1 without debugfs. */
+static long ion_heap_buffers(const char *heap)
+{
+	char path[128], line[256], name[64];
+	long v, n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/heaps/%s", heap);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", name, &v) == 2 && !strcmp(name, "buffers"))
+			n = v;
+	fclose(f);
+	return n;
 }
 
 FIXTURE_SETUP(ion)
@@ -233,6 +255,94 @@ TEST_F(ion, mmap_bounds)
 	EXPECT_EQ(MAP_FAILED, mremap(p, self->page, 2 * self->page, 0));
 	munmap(p, self->page);
 	close(buf_fd);
+}
+
+/* MAP_PRIVATE of a writable buffer fd would write to copies: EINVAL. */
+TEST_F(ion, mmap_private)
+{
+	int buf_fd;
+	char *p;
+
+	ASSERT_EQ(0, ion_new_alloc(self->fd, 2 * self->page, variant->mask, 0, &buf_fd));
+	p = mmap(NULL, 2 * self->page, PROT_READ | PROT_WRITE, MAP_PRIVATE, buf_fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	p = mmap(NULL, self->page, PROT_READ, MAP_PRIVATE, buf_fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	/* a shared mapping still works afterwards */
+	p = mmap(NULL, 2 * self->page, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_TRUE(ion_all_bytes(p, 2 * self->page, 0));
+	munmap(p, 2 * self->page);
+	close(buf_fd);
+}
+
+/*
+ * More than half of RAM (here: all of it): ENOMEM from both ABIs at once,
+ * without the OOM killer (this process lives on) and without a buffer left.
+ */
+TEST_F(ion, out_of_memory)
+{
+	ion_user_handle_t handle = 0;
+	long before = ion_heap_buffers(variant->heap);
+	unsigned long long len;
+	struct sysinfo si;
+	int buf_fd = -1;
+
+	ASSERT_EQ(0, sysinfo(&si));
+	len = (unsigned long long)si.totalram * si.mem_unit;
+	len = (len + self->page - 1) & ~(unsigned long long)(self->page - 1);
+	EXPECT_EQ(-ENOMEM, ion_new_alloc(self->fd, len, variant->mask, 0, &buf_fd));
+	EXPECT_EQ(-1, buf_fd);
+	EXPECT_EQ(-ENOMEM, ion_legacy_alloc(self->fd, len, 0, variant->mask, 0, &handle));
+	EXPECT_EQ(0, handle);
+	EXPECT_EQ(before, ion_heap_buffers(variant->heap));
+	/* the heap still serves */
+	ASSERT_EQ(0, ion_new_alloc(self->fd, self->page, variant->mask, 0, &buf_fd));
+	close(buf_fd);
+}
+
+/*
+ * SIGKILL while a child allocates and frees large buffers in a loop: the
+ * child dies (the heaps stop a long allocation on a fatal signal) and
+ * leaves no buffer in the heap.
+ */
+TEST_F(ion, killable)
+{
+	long before = ion_heap_buffers(variant->heap);
+	int ready[2], status;
+	pid_t pid;
+	char c;
+
+	if (before < 0)
+		SKIP(return, "no debugfs file for %s", variant->heap);
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		unsigned long long len = 64ULL << 20;
+		int buf_fd;
+
+		close(ready[0]);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		for (;;) {
+			if (!ion_new_alloc(self->fd, len, variant->mask, 0, &buf_fd))
+				close(buf_fd);
+			else if (len > (unsigned long long)self->page)
+				len /= 2;
+		}
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+	usleep(50 * 1000);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+	EXPECT_EQ(before, ion_heap_buffers(variant->heap));
 }
 
 TEST_F(ion, sync)
