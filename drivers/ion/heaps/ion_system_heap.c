@@ -436,11 +436,15 @@ static void ion_system_heap_debug_show(struct ion_heap *heap,
 
 	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
 		unsigned int order = ion_system_heap_orders[i];
+		struct ion_page_pool *cached = ion_system_heap_pool(order, true);
+		struct ion_page_pool *uncached = ion_system_heap_pool(order, false);
 
-		seq_printf(s, "pool order %u cached: %lu pages\n", order,
-			   ion_page_pool_count(ion_system_heap_pool(order, true)));
-		seq_printf(s, "pool order %u uncached: %lu pages\n", order,
-			   ion_page_pool_count(ion_system_heap_pool(order, false)));
+		seq_printf(s, "pool order %u cached: %lu blocks, %lu pages\n",
+			   order, ion_page_pool_count(cached),
+			   ion_page_pool_nr_pages(cached));
+		seq_printf(s, "pool order %u uncached: %lu blocks, %lu pages\n",
+			   order, ion_page_pool_count(uncached),
+			   ion_page_pool_nr_pages(uncached));
 	}
 	seq_printf(s, "pool total: %lu bytes\n",
 		   ion_system_heap_pool_pages() << PAGE_SHIFT);

@@ -434,12 +434,12 @@ static void ion_page_pool_heap_deferred_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s.buf);
 	ion_system_heap_ops.debug_show(NULL, &s);
 	KUNIT_ASSERT_LT(test, s.count, s.size);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 8 cached: 0 pages\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 8 uncached: 0 pages\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 4 cached: 0 pages\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 4 uncached: 32 pages\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 0 cached: 0 pages\n"));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 0 uncached: 0 pages\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 8 cached: 0 blocks, 0 pages\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 8 uncached: 0 blocks, 0 pages\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 4 cached: 0 blocks, 0 pages\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 4 uncached: 32 blocks, 512 pages\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 0 cached: 0 blocks, 0 pages\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "pool order 0 uncached: 0 blocks, 0 pages\n"));
 	snprintf(line, sizeof(line), "pool total: %lu bytes\n", 8UL * SZ_256K);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, line));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "deferred free: 0 bytes\n"));
