@@ -10,7 +10,7 @@
  * - allocation takes a block from the pool of the order first, else from
  *   the page allocator, else falls back to the next smaller order;
  * - freeing a buffer only queues its pages (no sleeping, no zeroing); a
- *   kthread worker at nice 19 zeroes them and moves them to the pools, or
+ *   SCHED_IDLE kthread worker zeroes them and moves them to the pools, or
  *   back to the page allocator when the pools hold pool_limit_mb already;
  * - a shrinker gives queued and pooled pages back under memory pressure,
  *   and on "echo 3 > /proc/sys/vm/drop_caches";
@@ -46,6 +46,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <kunit/visibility.h>
+#include <uapi/linux/sched/types.h>
 
 #include "../ion_priv.h"
 #include "ion_page_pool.h"
@@ -86,7 +87,7 @@ MODULE_PARM_DESC(pool_limit_mb,
  * @free_pages: pages of freed buffers, [0] uncached and [1] cached, linked
  *	through page->lru, waiting for @free_work
  * @free_nr_pages: pages queued in @free_pages or being zeroed by @free_work
- * @free_worker: the thread that runs @free_work, at nice 19
+ * @free_worker: the thread that runs @free_work, as SCHED_IDLE
  * @free_work: zeroes queued pages and moves them to @pools
  * @shrinker: gives queued and pooled pages back to the page allocator
  */
@@ -473,6 +474,11 @@ static void ion_system_heap_drain(void)
 	}
 }
 
+static const struct sched_attr ion_system_heap_idle_attr = {
+	.size = sizeof(struct sched_attr),
+	.sched_policy = SCHED_IDLE,
+};
+
 /**
  * ion_system_heap_register() - set up the pools and add the system heap
  * @dev: the device
@@ -501,12 +507,16 @@ int ion_system_heap_register(struct ion_device *dev)
 	if (IS_ERR(state->free_worker))
 		return PTR_ERR(state->free_worker);
 	/*
-	 * Zeroing freed pages is background work: at nice 19 it runs on idle
-	 * time and does not take the CPU from the tasks allocating, which
-	 * matters most on small machines (the historical ION's deferred free
-	 * thread ran at the same priority).
+	 * Zeroing freed pages is background work: as SCHED_IDLE it runs on idle
+	 * time and never preempts the tasks that allocate, which matters most
+	 * on small machines (the historical ION's deferred free thread was
+	 * SCHED_IDLE too).  Pages left queued under load are no loss: the
+	 * shrinker frees them, and allocations fall back to the page
+	 * allocator.
 	 */
-	sched_set_normal(state->free_worker->task, 19);
+	if (sched_setattr_nocheck(state->free_worker->task,
+				  &ion_system_heap_idle_attr))
+		sched_set_normal(state->free_worker->task, MAX_NICE);
 
 	state->shrinker = shrinker_alloc(0, "ion-system-heap");
 	if (!state->shrinker) {
