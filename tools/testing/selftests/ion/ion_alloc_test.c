@@ -67,11 +67,11 @@ static int ion_find_heap(int fd, const char *name, struct ion_heap_data *out)
 	return -ENOENT;
 }
 
-/* The heap's debugfs "buffers" count; -1 without debugfs. */
-static long ion_heap_buffers(const char *heap)
+/* A "NAME VALUE" line of the heap's debugfs file; -1 when absent. */
+static long ion_heap_debugfs_value(const char *heap, const char *key)
 {
 	char path[128], line[256], name[64];
-	long v, n = -1;
+	long value = -1, v;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/heaps/%s", heap);
@@ -79,10 +79,10 @@ static long ion_heap_buffers(const char *heap)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", name, &v) == 2 && !strcmp(name, "buffers"))
-			n = v;
+		if (sscanf(line, "%63s %li", name, &v) == 2 && !strcmp(name, key))
+			value = v;
 	fclose(f);
-	return n;
+	return value;
 }
 
 FIXTURE_SETUP(ion)
@@ -285,7 +285,7 @@ TEST_F(ion, mmap_private)
 TEST_F(ion, out_of_memory)
 {
 	ion_user_handle_t handle = 0;
-	long before = ion_heap_buffers(variant->heap);
+	long before = ion_heap_debugfs_value(variant->heap, "buffers");
 	unsigned long long len;
 	struct sysinfo si;
 	int buf_fd = -1;
@@ -297,7 +297,7 @@ TEST_F(ion, out_of_memory)
 	EXPECT_EQ(-1, buf_fd);
 	EXPECT_EQ(-ENOMEM, ion_legacy_alloc(self->fd, len, 0, variant->mask, 0, &handle));
 	EXPECT_EQ(0, handle);
-	EXPECT_EQ(before, ion_heap_buffers(variant->heap));
+	EXPECT_EQ(before, ion_heap_debugfs_value(variant->heap, "buffers"));
 	/* the heap still serves */
 	ASSERT_EQ(0, ion_new_alloc(self->fd, self->page, variant->mask, 0, &buf_fd));
 	close(buf_fd);
@@ -310,7 +310,7 @@ TEST_F(ion, out_of_memory)
  */
 TEST_F(ion, killable)
 {
-	long before = ion_heap_buffers(variant->heap);
+	long before = ion_heap_debugfs_value(variant->heap, "buffers");
 	int ready[2], status;
 	pid_t pid;
 	char c;
@@ -342,7 +342,7 @@ TEST_F(ion, killable)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(SIGKILL, WTERMSIG(status));
-	EXPECT_EQ(before, ion_heap_buffers(variant->heap));
+	EXPECT_EQ(before, ion_heap_debugfs_value(variant->heap, "buffers"));
 }
 
 TEST_F(ion, sync)
@@ -459,24 +459,6 @@ TEST(heap_query)
 	EXPECT_EQ(1, query.cnt);
 	EXPECT_EQ(0x55, ((unsigned char *)&heaps[1])[0]);
 	close(fd);
-}
-
-/* A "NAME VALUE" line of the heap's debugfs file; -1 when absent. */
-static long ion_heap_debugfs_value(const char *heap, const char *key)
-{
-	char path[128], line[256], name[64];
-	long value = -1, v;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/heaps/%s", heap);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %li", name, &v) == 2 && !strcmp(name, key))
-			value = v;
-	fclose(f);
-	return value;
 }
 
 /*
