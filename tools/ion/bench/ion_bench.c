@@ -27,17 +27,23 @@
  * reference: memset of freshly mapped anonymous pages (page faults and the
  * kernel's zeroing included) and of pages already faulted in.
  *
- * Each case runs --reps times, stopping early (after three) once it has
- * used --budget seconds; the page-faulting cases (touch, memset of fresh
- * pages) only run up to --touch-max bytes.  The tables give the median and the p10-p90
- * spread in microseconds and the size divided by the median in GB/s (10^9
- * bytes per second), then the ratio of the ION system heap's median to the
- * DMA-BUF system heap's for each size (below 1: ION is faster).  The CSV
- * has one line per case: allocator,pool_state,op,size,median_us,p10_us,
- * p90_us,n.  Speed never makes it fail: it exits 1 only on a setup error
- * it cannot skip (bad options, no CSV file, no socket or process), and
- * skips, saying so, the allocators that are absent and the cases whose
- * allocation fails.
+ * Each case (operation, pool state, size) runs the allocators interleaved,
+ * one repetition of each per round, so that what drifts during a run
+ * weighs on all of them alike.  Before each timed repetition the CPU is
+ * kept busy for a millisecond, so that no allocator pays a wake-up from
+ * idle.  Before the first case, the free memory is touched once (a
+ * guest's first touch of a page costs the host a fault too; --no-prefault
+ * skips it).  An allocator runs --reps times, stopping early (after
+ * three) once it has used --budget seconds; the page-faulting cases
+ * (touch, memset of fresh pages) only run up to --touch-max bytes.  The
+ * tables give the median and the p10-p90 spread in microseconds and the
+ * size divided by the median in GB/s (10^9 bytes per second), then the
+ * ratio of the ION system heap's median to the DMA-BUF system heap's for
+ * each size (below 1: ION is faster).  The CSV has one line per case:
+ * allocator,pool_state,op,size,median_us,p10_us,p90_us,n.  Speed never
+ * makes it fail: it exits 1 only on a setup error it cannot skip (bad
+ * options, no CSV file, no socket or process), and skips, saying so, the
+ * allocators that are absent and the cases whose allocation fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,6 +76,9 @@
 
 /* How long to wait for a heap's deferred frees before measuring anyway. */
 #define BENCH_SETTLE_MS		5000
+
+/* How long to keep the CPU busy before each timed repetition. */
+#define BENCH_SPIN_US		1000
 
 static const char bench_ion_dev[] = "/dev/ion";
 static const char bench_dma_heap_dev[] = "/dev/dma_heap/system";
@@ -149,6 +158,7 @@ static struct {
 	const char *csv;
 	unsigned long long target_min;
 	unsigned long long touch_max;
+	bool prefault;
 } bench_opts = {
 	.sizes = { 4096, 65536, 1 << 20, 8 << 20, 64 << 20 },
 	.nr_sizes = 5,
@@ -160,6 +170,7 @@ static struct {
 	.csv = "ion_bench.csv",
 	.target_min = 1 << 20,
 	.touch_max = ~0ULL,
+	.prefault = true,
 };
 
 static struct bench_alloc bench_allocs[BENCH_MAX_ALLOCS];
@@ -307,6 +318,23 @@ static long long bench_ion_debugfs_value(const struct bench_alloc *a,
 	if (p && sscanf(p + strlen(key), " %lld", &v) != 1)
 		v = -1;
 	return v;
+}
+
+/*
+ * Keeps the CPU busy with cheap system calls for BENCH_SPIN_US before a timed
+ * repetition.  Waiting for deferred frees (or drop_caches) may have let the
+ * CPU go idle, and the first system calls after idle cost several times
+ * what they cost afterwards (in UML 50 to 70 us instead of 7, the host's
+ * CPU waking up and its caches refilling): without this the heaps that make
+ * the benchmark wait would pay it inside their timed window and the others
+ * would not.
+ */
+static void bench_spin_up(void)
+{
+	double end = bench_now_us() + BENCH_SPIN_US;
+
+	while (bench_now_us() < end)
+		getppid();
 }
 
 /* Waits until the heap has no deferred frees left, when it reports them. */
@@ -794,53 +822,33 @@ static void bench_warm_up(struct bench_alloc *a, unsigned long long size)
 	}
 }
 
-/* Runs one case; 1 when it was skipped, -errno on a setup error. */
-static int bench_case(struct bench_alloc *a, enum bench_op op,
-		      enum bench_state state, unsigned long long size,
-		      double *samples, struct bench_result *r)
+/* One allocator's part of an interleaved case. */
+struct bench_slot {
+	struct bench_alloc *a;
+	struct bench_peer peer;
+	double *samples;
+	double used;
+	int n;
+	int err;
+	bool done;
+};
+
+static void bench_slot_report(struct bench_slot *slot, enum bench_op op,
+			      enum bench_state state, unsigned long long size,
+			      struct bench_result *r)
 {
-	struct bench_peer peer = { .sock = -1 };
-	double used = 0;
+	struct bench_alloc *a = slot->a;
+	long long pool = -1;
 	char sz[24];
-	int n = 0, ret = 0;
-	long long pool;
 
 	bench_size_str(size, sz, sizeof(sz));
-	if (op == BENCH_OP_SHARE) {
-		ret = bench_peer_start(&peer, a, size);
-		if (ret < 0) {
-			fprintf(stderr, "ion_bench: socket/fork: %s\n",
-				strerror(-ret));
-			return ret;
-		}
-	}
-	if (state == BENCH_WARM)
-		bench_warm_up(a, size);
-	while (n < bench_opts.reps &&
-	       (n < BENCH_MIN_REPS || used < bench_opts.budget_s * 1e6)) {
-		bench_ion_settle(a);
-		if (state == BENCH_COLD)
-			bench_drop();
-		ret = bench_once(a, op, size, &peer, &samples[n]);
-		if (ret < 0)
-			break;
-		used += samples[n++];
-	}
-	if (op == BENCH_OP_SHARE)
-		bench_peer_stop(&peer);
-	if (ret < 0) {
-		printf("skip %s %s %s %s: %s\n", a->name, bench_state_names[state],
-		       bench_op_names[op], sz, strerror(-ret));
-		return 1;
-	}
 	memcpy(r->alloc, a->name, sizeof(r->alloc));
 	snprintf(r->state, sizeof(r->state), "%s", bench_state_names[state]);
 	snprintf(r->op, sizeof(r->op), "%s", bench_op_names[op]);
 	r->size = size;
-	bench_stats(samples, n, r);
+	bench_stats(slot->samples, slot->n, r);
 	fprintf(stderr, "ion_bench: %-5s %-5s %4s %-26s median %10.1f us n=%d",
-		r->op, r->state, sz, r->alloc, r->median_us, n);
-	pool = -1;
+		r->op, r->state, sz, r->alloc, r->median_us, slot->n);
 	if (a->kind == BENCH_ION && state == BENCH_WARM) {
 		/* What the pools hold once the last free went through. */
 		bench_ion_settle(a);
@@ -849,7 +857,116 @@ static int bench_case(struct bench_alloc *a, enum bench_op op,
 	if (pool >= 0)
 		fprintf(stderr, " (pool total %lld bytes)", pool);
 	fprintf(stderr, "\n");
-	return 0;
+}
+
+/*
+ * Stops the importing processes, last started first: each one inherited the
+ * sockets of the ones started before it, which see the end of their input
+ * only once it has closed them.
+ */
+static void bench_stop_peers(struct bench_slot *slots)
+{
+	int i;
+
+	for (i = bench_nr_allocs - 1; i >= 0; i--) {
+		if (slots[i].peer.sock >= 0)
+			bench_peer_stop(&slots[i].peer);
+		slots[i].peer.sock = -1;
+	}
+}
+
+/*
+ * Runs one case (operation, pool state, size) for every allocator,
+ * interleaved: each round gives every allocator still running one timed
+ * repetition, starting with a different one each round.  Whatever drifts
+ * during a run (the host backing the guest's memory as it is first
+ * touched, other load) then weighs on all allocators alike instead of on
+ * whichever ran first.  An allocator stops after --reps repetitions, or
+ * after three once it has used --budget seconds, or at its first failed
+ * allocation (it is skipped, saying so).  Returns -errno on a setup error.
+ */
+static int bench_cases(enum bench_op op, enum bench_state state,
+		       unsigned long long size, struct bench_results *res)
+{
+	struct bench_slot *slots, *slot;
+	int i, k, round, running, ret = 0;
+	struct bench_result r;
+	char sz[24];
+
+	slots = calloc(bench_nr_allocs, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < bench_nr_allocs; i++) {
+		slot = &slots[i];
+		slot->a = &bench_allocs[i];
+		slot->peer.sock = -1;
+		slot->samples = calloc(bench_opts.reps, sizeof(*slot->samples));
+		if (!slot->samples) {
+			ret = -ENOMEM;
+			goto free_slots;
+		}
+		if (op == BENCH_OP_SHARE) {
+			ret = bench_peer_start(&slot->peer, slot->a, size);
+			if (ret < 0) {
+				fprintf(stderr, "ion_bench: socket/fork: %s\n",
+					strerror(-ret));
+				goto free_slots;
+			}
+		}
+		if (state == BENCH_WARM)
+			bench_warm_up(slot->a, size);
+	}
+
+	for (round = 0; round < bench_opts.reps; round++) {
+		running = 0;
+		for (k = 0; k < bench_nr_allocs; k++) {
+			slot = &slots[(round + k) % bench_nr_allocs];
+			if (slot->done)
+				continue;
+			bench_ion_settle(slot->a);
+			if (state == BENCH_COLD)
+				bench_drop();
+			bench_spin_up();
+			ret = bench_once(slot->a, op, size, &slot->peer,
+					 &slot->samples[slot->n]);
+			if (ret < 0) {
+				slot->err = ret;
+				slot->done = true;
+				continue;
+			}
+			slot->used += slot->samples[slot->n++];
+			if (slot->n >= BENCH_MIN_REPS &&
+			    slot->used >= bench_opts.budget_s * 1e6)
+				slot->done = true;
+			running++;
+		}
+		if (!running)
+			break;
+	}
+	bench_stop_peers(slots);
+
+	ret = 0;
+	bench_size_str(size, sz, sizeof(sz));
+	for (i = 0; i < bench_nr_allocs; i++) {
+		slot = &slots[i];
+		if (slot->err) {
+			printf("skip %s %s %s %s: %s\n", slot->a->name,
+			       bench_state_names[state], bench_op_names[op], sz,
+			       strerror(-slot->err));
+			continue;
+		}
+		bench_slot_report(slot, op, state, size, &r);
+		if (bench_results_add(res, &r)) {
+			ret = -ENOMEM;
+			break;
+		}
+	}
+free_slots:
+	bench_stop_peers(slots);
+	for (i = 0; i < bench_nr_allocs; i++)
+		free(slots[i].samples);
+	free(slots);
+	return ret;
 }
 
 /* The physical reference: memset of fresh and of faulted anonymous pages. */
@@ -901,17 +1018,9 @@ static int bench_run(struct bench_results *res)
 			for (st = 0; st < BENCH_NR_STATES; st++) {
 				if (!bench_opts.states[st])
 					continue;
-				for (i = 0; i < bench_nr_allocs; i++) {
-					ret = bench_case(&bench_allocs[i], op, st,
-							 bench_opts.sizes[s],
-							 samples, &r);
-					if (ret < 0)
-						goto free_samples;
-					if (!ret && bench_results_add(res, &r)) {
-						ret = -ENOMEM;
-						goto free_samples;
-					}
-				}
+				ret = bench_cases(op, st, bench_opts.sizes[s], res);
+				if (ret < 0)
+					goto free_samples;
 			}
 		}
 	}
@@ -1237,12 +1346,14 @@ static void bench_usage(FILE *f)
 		"  -T, --touch-max SIZE   largest size of the page-faulting cases\n"
 		"                         (touch, memset-fresh; default no limit)\n"
 		"  -c, --csv FILE         CSV output (default ion_bench.csv)\n"
-		"  -m, --target-min SIZE  smallest size the 2x target applies to (1M)\n");
+		"  -m, --target-min SIZE  smallest size the 2x target applies to (1M)\n"
+		"      --no-prefault      do not touch the free memory once first\n");
 }
 
 enum {
 	BENCH_OPT_MERGE = 256,
 	BENCH_OPT_REPORT,
+	BENCH_OPT_NO_PREFAULT,
 };
 
 static const struct option bench_long_opts[] = {
@@ -1258,6 +1369,7 @@ static const struct option bench_long_opts[] = {
 	{ "target-min", required_argument, NULL, 'm' },
 	{ "merge", required_argument, NULL, BENCH_OPT_MERGE },
 	{ "report", required_argument, NULL, BENCH_OPT_REPORT },
+	{ "no-prefault", no_argument, NULL, BENCH_OPT_NO_PREFAULT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -1320,6 +1432,9 @@ static int bench_parse_args(int argc, char **argv, const char **merge,
 		case BENCH_OPT_REPORT:
 			*report = optarg;
 			break;
+		case BENCH_OPT_NO_PREFAULT:
+			bench_opts.prefault = false;
+			break;
 		case 'h':
 			bench_usage(stdout);
 			exit(0);
@@ -1332,6 +1447,67 @@ static int bench_parse_args(int argc, char **argv, const char **merge,
 	if (!*merge && optind != argc)
 		return -EINVAL;
 	return 0;
+}
+
+/* A /proc/meminfo field ("MemFree:") in bytes, 0 when unknown. */
+static unsigned long long bench_meminfo(const char *field)
+{
+	unsigned long long kb = 0, v;
+	char line[128], name[64];
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %llu", name, &v) == 2 &&
+		    !strcmp(name, field)) {
+			kb = v;
+			break;
+		}
+	fclose(f);
+	return kb << 10;
+}
+
+#define BENCH_PREFAULT_CHUNK	(16ULL << 20)
+#define BENCH_PREFAULT_KEEP	(64ULL << 20)
+#define BENCH_PREFAULT_MAX	4096
+
+/*
+ * Touches nearly all free memory once, through the kernel (MAP_POPULATE,
+ * BENCH_PREFAULT_CHUNK at a time until MemAvailable is down to
+ * BENCH_PREFAULT_KEEP), then gives it back.  In a guest the first touch of
+ * a guest-physical page also costs the host a page fault (UML's memory is
+ * a host file, qemu's host anonymous memory): until every page has been
+ * touched once, an allocation that happens to get fresh pages costs up to
+ * forty times more (a 1 MiB buffer 4 ms instead of 0.1 ms in UML), and the
+ * allocators measured early in a run pay for the ones measured later.
+ */
+static void bench_prefault(void)
+{
+	static void *chunks[BENCH_PREFAULT_MAX];
+	double t0 = bench_now_us();
+	unsigned long long low;
+	int i, n = 0;
+
+	while (n < BENCH_PREFAULT_MAX &&
+	       bench_meminfo("MemAvailable:") > BENCH_PREFAULT_KEEP +
+						 BENCH_PREFAULT_CHUNK) {
+		chunks[n] = mmap(NULL, BENCH_PREFAULT_CHUNK,
+				 PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+				 -1, 0);
+		if (chunks[n] == MAP_FAILED)
+			break;
+		n++;
+	}
+	low = bench_meminfo("MemFree:");
+	for (i = 0; i < n; i++)
+		munmap(chunks[i], BENCH_PREFAULT_CHUNK);
+	bench_drop();
+	printf("prefault: touched %llu MiB once in %.2f s (MemFree down to %llu MiB)\n",
+	       (n * BENCH_PREFAULT_CHUNK) >> 20, (bench_now_us() - t0) / 1e6,
+	       low >> 20);
 }
 
 /*
@@ -1411,6 +1587,8 @@ int main(int argc, char **argv)
 
 	bench_print_header();
 	bench_probe();
+	if (bench_opts.prefault)
+		bench_prefault();
 	printf("allocators:");
 	for (i = 0; i < bench_nr_allocs; i++) {
 		printf(" %s", bench_allocs[i].name);

@@ -4,9 +4,12 @@
  * recycled memory), mmap, SHARE/MAP/IMPORT/FREE/SYNC, HEAP_QUERY, the
  * legacy_abi switch and the debugfs accounting; the out-of-memory and
  * killable paths; the carveout heap's region (when the kernel has a
- * carveout heap).
+ * carveout heap); the system heap's deferred free thread.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -458,6 +461,92 @@ TEST(heap_query)
 	ASSERT_EQ(0, ion_ioctl(fd, ION_IOC_HEAP_QUERY, &query));
 	EXPECT_EQ(1, query.cnt);
 	EXPECT_EQ(0x55, ((unsigned char *)&heaps[1])[0]);
+	close(fd);
+}
+
+/* The pid of the kernel thread whose name starts with @name; 0 if none. */
+static pid_t ion_find_kthread(const char *name, int *count)
+{
+	char path[300], comm[64];
+	struct dirent *de;
+	pid_t pid = 0;
+	DIR *proc;
+	FILE *f;
+
+	*count = 0;
+	proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	while ((de = readdir(proc))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) &&
+		    !strncmp(comm, name, strlen(name))) {
+			pid = atoi(de->d_name);
+			(*count)++;
+		}
+		fclose(f);
+	}
+	closedir(proc);
+	return pid;
+}
+
+/* The system heap's "deferred free: N bytes" debugfs line; -1 if absent. */
+static long ion_system_heap_deferred(void)
+{
+	char line[256];
+	long v = -1;
+	FILE *f;
+
+	f = fopen("/sys/kernel/debug/ion/heaps/ion_system_heap", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "deferred free: %li bytes", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/*
+ * The system heap zeroes freed buffers on its own kernel thread, which is
+ * SCHED_IDLE so that it never takes the CPU from a task that allocates, and
+ * which does run once the CPU is idle: a freed 1 MiB buffer (more than the
+ * heap zeroes inline) leaves the queue.
+ */
+TEST(system_heap_free_thread)
+{
+	struct ion_heap_data heap;
+	int fd, buf_fd, count, i;
+	long queued = -1;
+	pid_t pid;
+
+	fd = open(ION_DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		SKIP(return, "%s: %s", ION_DEV, strerror(errno));
+	if (ion_find_heap(fd, "ion_system_heap", &heap))
+		SKIP(return, "no ion_system_heap on %s", ION_DEV);
+	/* kthread names are cut to 15 characters in some places */
+	pid = ion_find_kthread("ion_system_heap", &count);
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(SCHED_IDLE, sched_getscheduler(pid));
+
+	if (ion_system_heap_deferred() < 0)
+		SKIP(goto out, "no debugfs file for ion_system_heap");
+	ASSERT_EQ(0, ion_new_alloc(fd, 1 << 20, ION_HEAP_SYSTEM_MASK, 0, &buf_fd));
+	close(buf_fd);
+	for (i = 0; i < 500; i++) {
+		queued = ion_system_heap_deferred();
+		if (!queued)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(0, queued);
+out:
 	close(fd);
 }
 
