@@ -28,8 +28,9 @@
  * kernel's zeroing included) and of pages already faulted in.
  *
  * Each case (operation, pool state, size) runs the allocators interleaved,
- * one repetition of each per round, so that what drifts during a run
- * weighs on all of them alike.  Before each timed repetition the CPU is
+ * one repetition of each per round in a shuffled order, so that what drifts
+ * during a run, and what one allocator leaves in the page allocator for the
+ * next, weighs on all of them alike.  Before each timed repetition the CPU is
  * kept busy for a millisecond, so that no allocator pays a wake-up from
  * idle.  Before the first case, the free memory is touched once (a
  * guest's first touch of a page costs the host a fault too; --no-prefault
@@ -182,6 +183,8 @@ static bool bench_ion_legacy;
 static char bench_ratio_num[BENCH_NAME_LEN];
 static const char bench_ratio_den[] = "dma-heap:system";
 static int bench_drop_fd = -1;
+/* The order of the allocators in each round of a case, see bench_cases(). */
+static unsigned int bench_seed = 1;
 
 static double bench_now_us(void)
 {
@@ -878,10 +881,14 @@ static void bench_stop_peers(struct bench_slot *slots)
 /*
  * Runs one case (operation, pool state, size) for every allocator,
  * interleaved: each round gives every allocator still running one timed
- * repetition, starting with a different one each round.  Whatever drifts
+ * repetition, in an order shuffled anew each round.  Whatever drifts
  * during a run (the host backing the guest's memory as it is first
  * touched, other load) then weighs on all allocators alike instead of on
- * whichever ran first.  An allocator stops after --reps repetitions, or
+ * whichever ran first, and no allocator always follows the same one: an
+ * allocator gets from the page allocator what the one before it freed
+ * (order-8 blocks still in the CPU caches, or order-0 pages in the per-CPU
+ * lists), which in a fixed order made the same heap look 30 % slower or
+ * faster depending on its neighbour.  An allocator stops after --reps repetitions, or
  * after three once it has used --budget seconds, or at its first failed
  * allocation (it is skipped, saying so).  Returns -errno on a setup error.
  */
@@ -889,13 +896,16 @@ static int bench_cases(enum bench_op op, enum bench_state state,
 		       unsigned long long size, struct bench_results *res)
 {
 	struct bench_slot *slots, *slot;
-	int i, k, round, running, ret = 0;
+	int i, j, k, round, running, ret = 0;
+	int order[BENCH_MAX_ALLOCS];
 	struct bench_result r;
 	char sz[24];
 
 	slots = calloc(bench_nr_allocs, sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
+	for (i = 0; i < bench_nr_allocs; i++)
+		order[i] = i;
 	for (i = 0; i < bench_nr_allocs; i++) {
 		slot = &slots[i];
 		slot->a = &bench_allocs[i];
@@ -919,8 +929,15 @@ static int bench_cases(enum bench_op op, enum bench_state state,
 
 	for (round = 0; round < bench_opts.reps; round++) {
 		running = 0;
+		/* Fisher-Yates, from a fixed seed: runs are repeatable */
+		for (i = bench_nr_allocs - 1; i > 0; i--) {
+			j = rand_r(&bench_seed) % (i + 1);
+			k = order[i];
+			order[i] = order[j];
+			order[j] = k;
+		}
 		for (k = 0; k < bench_nr_allocs; k++) {
-			slot = &slots[(round + k) % bench_nr_allocs];
+			slot = &slots[order[k]];
 			if (slot->done)
 				continue;
 			bench_ion_settle(slot->a);
