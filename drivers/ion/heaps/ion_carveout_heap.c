@@ -29,8 +29,26 @@
  *    PAGE_SIZE << MAX_PAGE_ORDER (4 MiB with 4 KiB pages); reserve larger
  *    regions with memmap= and give @ADDR.
  *
- * x86 and UML have no device tree; a "ion,carveout" reserved-memory node
- * is not supported (TODO for device-tree platforms: of_reserved_mem).
+ * A built-in ION also takes its region from the device tree: a
+ * reserved-memory node compatible with "ion,carveout", with a static reg or
+ * a dynamic size (and alignment), mapped (no "no-map": buffers are zeroed
+ * and mapped through their struct pages) and not "reusable" (that is CMA's):
+ *
+ *	reserved-memory {
+ *		#address-cells = <2>;
+ *		#size-cells = <2>;
+ *		ranges;
+ *
+ *		ion-carveout {
+ *			compatible = "ion,carveout";
+ *			size = <0x0 0x2000000>;
+ *			alignment = <0x0 0x100000>;
+ *		};
+ *	};
+ *
+ * carveout= on the command line takes precedence over the node, which takes
+ * precedence over CONFIG_ION_CARVEOUT_SIZE.  UML boots with a device tree
+ * given as dtb=FILE (CONFIG_OF).
  *
  * The gen_pool does its own locking; the heap has no lock of its own.
  */
@@ -50,6 +68,9 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/of.h>
+#include <linux/of_fdt.h>
+#include <linux/of_reserved_mem.h>
 #include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
@@ -80,6 +101,7 @@
  * @ION_CARVEOUT_MEMBLOCK: carved from memblock at boot (built in)
  * @ION_CARVEOUT_CONTIG: alloc_contig_pages() at init (built in)
  * @ION_CARVEOUT_PAGES: alloc_pages_exact() at init or module load
+ * @ION_CARVEOUT_RESERVED_MEM: a device tree reserved-memory node (built in)
  */
 enum ion_carveout_source {
 	ION_CARVEOUT_CALLER,
@@ -87,6 +109,7 @@ enum ion_carveout_source {
 	ION_CARVEOUT_MEMBLOCK,
 	ION_CARVEOUT_CONTIG,
 	ION_CARVEOUT_PAGES,
+	ION_CARVEOUT_RESERVED_MEM,
 };
 
 static const char * const ion_carveout_source_names[] = {
@@ -95,6 +118,7 @@ static const char * const ion_carveout_source_names[] = {
 	[ION_CARVEOUT_MEMBLOCK] = "memblock",
 	[ION_CARVEOUT_CONTIG] = "contig",
 	[ION_CARVEOUT_PAGES] = "pages",
+	[ION_CARVEOUT_RESERVED_MEM] = "reserved-memory",
 };
 
 /**
@@ -129,6 +153,12 @@ static bool ion_carveout_has_addr;
 static bool ion_carveout_given;
 /* the region memblock carved at boot for a built-in ION, or 0 */
 static phys_addr_t ion_carveout_early_base;
+/*
+ * The "ion,carveout" reserved-memory region, or size 0.  Written once while
+ * the device tree is scanned at boot, read at init: no lock.
+ */
+static phys_addr_t ion_carveout_of_base;
+static size_t ion_carveout_of_size;
 
 /* The heap of the default device, registered by ion_init(). */
 static struct ion_carveout_heap *ion_carveout_default;
@@ -223,6 +253,42 @@ static const struct kernel_param_ops ion_carveout_param_ops = {
 module_param_cb(carveout, &ion_carveout_param_ops, NULL, 0444);
 MODULE_PARM_DESC(carveout,
 		 "carveout heap region SIZE[@ADDR] (0: none; @ADDR: memory the platform reserved, e.g. with memmap=SIZE$ADDR)");
+
+#if IS_BUILTIN(CONFIG_ION) && IS_ENABLED(CONFIG_OF_RESERVED_MEM)
+/*
+ * Called by early_init_fdt_scan_reserved_mem() for an "ion,carveout" node,
+ * before the page allocator runs: the region is memblock-reserved, so its
+ * pages stay PageReserved and in the linear map.  An error leaves the
+ * memory reserved and unused.
+ */
+static int __init ion_carveout_rmem_init(struct reserved_mem *rmem)
+{
+	unsigned long node = rmem->fdt_node;
+
+	if (of_get_flat_dt_prop(node, "no-map", NULL) ||
+	    of_get_flat_dt_prop(node, "reusable", NULL)) {
+		pr_err("reserved-memory %s: a carveout can be neither no-map nor reusable\n",
+		       rmem->name);
+		return -EINVAL;
+	}
+	if (!PAGE_ALIGNED(rmem->base) || !PAGE_ALIGNED(rmem->size) ||
+	    !rmem->size || rmem->size > SIZE_MAX) {
+		pr_err("reserved-memory %s: %pa+%pa is not whole pages\n",
+		       rmem->name, &rmem->base, &rmem->size);
+		return -EINVAL;
+	}
+	if (ion_carveout_of_size) {
+		pr_err("reserved-memory %s: ION has a carveout region already\n",
+		       rmem->name);
+		return -EBUSY;
+	}
+	ion_carveout_of_base = rmem->base;
+	ion_carveout_of_size = rmem->size;
+	return 0;
+}
+
+RESERVEDMEM_OF_DECLARE(ion_carveout, "ion,carveout", ion_carveout_rmem_init);
+#endif
 
 static int ion_carveout_zero_platform(phys_addr_t addr, size_t len,
 				      unsigned long flags)
@@ -521,6 +587,8 @@ static void ion_carveout_release(phys_addr_t base, size_t size,
 	case ION_CARVEOUT_PAGES:
 		free_pages_exact(phys_to_virt(base), size);
 		break;
+	case ION_CARVEOUT_RESERVED_MEM:
+		/* the device tree keeps it reserved: nobody else may use it */
 	case ION_CARVEOUT_CALLER:
 		break;
 	}
@@ -540,6 +608,10 @@ static int ion_carveout_setup(struct ion_device *dev)
 		ret = ion_carveout_claim_platform(base, size);
 		if (ret)
 			return ret;
+	} else if (ion_carveout_of_size && !ion_carveout_given) {
+		base = ion_carveout_of_base;
+		size = ion_carveout_of_size;
+		source = ION_CARVEOUT_RESERVED_MEM;
 	} else if (ion_carveout_early_base) {
 		base = ion_carveout_early_base;
 		source = ION_CARVEOUT_MEMBLOCK;
@@ -579,8 +651,9 @@ release_region:
  * ion_carveout_heap_register() - add the configured carveout heap
  * @dev: the device
  *
- * Sets up the region given by carveout= (or CONFIG_ION_CARVEOUT_SIZE) and
- * registers its heap.  No region configured: nothing to do.  A region
+ * Sets up the region given by carveout=, else by an "ion,carveout"
+ * reserved-memory node, else by CONFIG_ION_CARVEOUT_SIZE, and registers
+ * its heap.  No region configured: nothing to do.  A region
  * that cannot be set up is an error when carveout= asked for it, and only
  * a warning for the Kconfig default, so that ION still comes up.
  *
@@ -590,14 +663,18 @@ release_region:
  */
 int ion_carveout_heap_register(struct ion_device *dev)
 {
+	bool of_region = ion_carveout_of_size && !ion_carveout_given;
 	int ret;
 
-	if (!ion_carveout_size)
+	if (ion_carveout_of_size && ion_carveout_given)
+		pr_info("carveout= given: the reserved-memory region %pa+%zu stays unused\n",
+			&ion_carveout_of_base, ion_carveout_of_size);
+	if (!ion_carveout_size && !of_region)
 		return 0;
 	ret = ion_carveout_setup(dev);
 	if (ret && !ion_carveout_given) {
-		pr_warn("no carveout heap (default size %zu): %d\n",
-			ion_carveout_size, ret);
+		pr_warn("no carveout heap (%s): %d\n",
+			of_region ? "reserved-memory" : "Kconfig default", ret);
 		return 0;
 	}
 	return ret;
