@@ -7,9 +7,11 @@
  * Freed pages are recycled through page pools, one per order and per kind
  * (cached, uncached):
  *
- * - allocation takes a block from the pool of the order first, else from
+ * - allocation takes a block from the pool of the order first, else a
+ *   queued block of that order (zeroing it there and then), else one from
  *   the page allocator, else falls back to the next smaller order;
- * - freeing a buffer only queues its pages (no sleeping, no zeroing); a
+ * - freeing a buffer only queues its pages (no sleeping, no zeroing, no
+ *   wakeup: the work is kicked through a timer, at the next tick); a
  *   SCHED_IDLE kthread worker zeroes them and moves them to the pools, or
  *   back to the page allocator when the pools hold pool_limit_mb already;
  * - a shrinker gives queued and pooled pages back under memory pressure,
@@ -84,8 +86,9 @@ MODULE_PARM_DESC(pool_limit_mb,
  * @pools: the page pools, [0] uncached and [1] cached, one per entry of
  *	ion_system_heap_orders[]
  * @free_lock: protects @free_pages
- * @free_pages: pages of freed buffers, [0] uncached and [1] cached, linked
- *	through page->lru, waiting for @free_work
+ * @free_pages: blocks of freed buffers, [0] uncached and [1] cached, one
+ *	list per entry of ion_system_heap_orders[], linked through page->lru,
+ *	waiting for @free_work (or for an allocation of their order)
  * @free_nr_pages: pages queued in @free_pages or being zeroed by @free_work
  * @free_worker: the thread that runs @free_work, as SCHED_IDLE
  * @free_work: zeroes queued pages and moves them to @pools
@@ -94,12 +97,21 @@ MODULE_PARM_DESC(pool_limit_mb,
 struct ion_system_heap_state {
 	struct ion_page_pool pools[2][ION_SYSTEM_HEAP_NUM_ORDERS];
 	spinlock_t free_lock;		/* see @free_lock */
-	struct list_head free_pages[2];
+	struct list_head free_pages[2][ION_SYSTEM_HEAP_NUM_ORDERS];
 	atomic_long_t free_nr_pages;
 	struct kthread_worker *free_worker;
-	struct kthread_work free_work;
+	struct kthread_delayed_work free_work;
 	struct shrinker *shrinker;
 };
+
+/*
+ * How long freed pages wait before the free work is kicked: one tick.
+ * Waking the worker from free() costs the freeing task a wakeup (an IPI
+ * when the worker lands on another CPU) in every close(); a timer costs
+ * nothing there, and batches the frees of one tick.  Allocations do not
+ * wait for it: a queued block of the order they need is theirs.
+ */
+#define ION_SYSTEM_HEAP_FREE_DELAY	1
 
 static struct ion_system_heap_state ion_system_heap_state;
 
@@ -112,6 +124,18 @@ static struct ion_heap ion_system_heap = {
 	.ops = &ion_system_heap_ops,
 	.owner = THIS_MODULE,
 };
+
+/* The index in ion_system_heap_orders[] of a block the heap allocated. */
+static unsigned int ion_system_heap_order_index(struct page *page)
+{
+	unsigned int order = compound_order(page), i;
+
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS - 1; i++)
+		if (ion_system_heap_orders[i] == order)
+			break;
+	WARN_ON_ONCE(ion_system_heap_orders[i] != order);
+	return i;
+}
 
 /**
  * ion_system_heap_pool() - the pool of one order and kind
@@ -168,35 +192,53 @@ EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_queued_pages);
 /**
  * ion_system_heap_flush_free() - wait until freed pages are pooled
  *
- * Waits for the free work to process every page queued before the call;
- * afterwards those pages are in the pools or back in the page allocator.
+ * Runs the free work now rather than at the next tick and waits for it to
+ * process every page queued before the call; afterwards those pages are in
+ * the pools or back in the page allocator.
  *
  * Context: process context, sleeps.
  */
 VISIBLE_IF_KUNIT void ion_system_heap_flush_free(void)
 {
-	kthread_flush_work(&ion_system_heap_state.free_work);
+	struct ion_system_heap_state *state = &ion_system_heap_state;
+
+	kthread_mod_delayed_work(state->free_worker, &state->free_work, 0);
+	kthread_flush_work(&state->free_work.work);
 }
 EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_flush_free);
 
-/* Take one queued page, cached ones first; NULL when the queue is empty. */
-static struct page *ion_system_heap_dequeue(bool *cached)
+/* Take one queued block of order index @i; NULL when there is none. */
+static struct page *ion_system_heap_dequeue_order(unsigned int i, bool cached)
 {
 	struct ion_system_heap_state *state = &ion_system_heap_state;
 	struct page *page;
 
 	spin_lock(&state->free_lock);
-	*cached = true;
-	page = list_first_entry_or_null(&state->free_pages[1], struct page, lru);
-	if (!page) {
-		*cached = false;
-		page = list_first_entry_or_null(&state->free_pages[0],
-						struct page, lru);
-	}
+	page = list_first_entry_or_null(&state->free_pages[cached][i],
+					struct page, lru);
 	if (page)
 		list_del(&page->lru);
 	spin_unlock(&state->free_lock);
 	return page;
+}
+
+/* Take any queued block, cached ones first; NULL when the queue is empty. */
+static struct page *ion_system_heap_dequeue(bool *cached)
+{
+	struct page *page;
+	unsigned int i;
+	int c;
+
+	for (c = 1; c >= 0; c--) {
+		for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
+			page = ion_system_heap_dequeue_order(i, c);
+			if (page) {
+				*cached = c;
+				return page;
+			}
+		}
+	}
+	return NULL;
 }
 
 /* Zero a freed block into its pool, or free it when the pools are full. */
@@ -217,7 +259,7 @@ static void ion_system_heap_recycle(struct page *page, bool cached)
 static void ion_system_heap_free_work(struct kthread_work *work)
 {
 	struct ion_system_heap_state *state =
-		container_of(work, struct ion_system_heap_state, free_work);
+		container_of(work, struct ion_system_heap_state, free_work.work);
 	struct page *page;
 	bool cached;
 
@@ -306,6 +348,20 @@ static struct page *ion_system_heap_alloc_largest(unsigned long size,
 		page = ion_page_pool_remove(&ion_system_heap_state.pools[cached][i]);
 		if (page)
 			return page;
+		/*
+		 * A block freed since the free work last ran: zero it into its
+		 * pool now and take a block from there, rather than ask the
+		 * page allocator for one and zero that.
+		 */
+		page = ion_system_heap_dequeue_order(i, cached);
+		if (page) {
+			ion_system_heap_recycle(page, cached);
+			atomic_long_sub(1L << order,
+					&ion_system_heap_state.free_nr_pages);
+			page = ion_page_pool_remove(&ion_system_heap_state.pools[cached][i]);
+			if (page)
+				return page;
+		}
 		page = alloc_pages(order ? ION_SYSTEM_HIGH_ORDER_GFP :
 				   ION_SYSTEM_LOW_ORDER_GFP, order);
 		if (page)
@@ -376,13 +432,10 @@ free_pages:
 
 /*
  * Buffers up to this many pages (order-0 pages only) are zeroed into the
- * pools at once: that costs less than waking the free worker (an IPI and a
- * context switch) and leaves nothing queued.  From 64 KiB, a block of order
- * 4 or more, the worker takes the zeroing off the caller's path.  Measured
- * in Debian's kernel under qemu (scripts/bench --qemu): with every buffer
- * queued, a warm 4 KiB allocate+free took 6 times as long as the DMA-BUF
- * system heap's; with 64 KiB zeroed inline, the ratio at that size went
- * from 0.96 to 1.21.
+ * pools at once: for so little, that costs about what queuing does, and
+ * the pool has the pages back before the next allocation.  From 64 KiB, a
+ * block of order 4 or more, the free work takes the zeroing off the
+ * caller's path.
  */
 #define ION_SYSTEM_HEAP_INLINE_FREE_PAGES	8
 
@@ -398,13 +451,13 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	bool cached = buffer->flags & ION_FLAG_CACHED;
 	struct sg_table *table = buffer->sg_table;
 	unsigned long nr_pages = 0;
+	struct page *page, *tmp;
 	struct scatterlist *sg;
 	LIST_HEAD(pages);
 	int i;
 
 	for_each_sgtable_sg(table, sg, i) {
-		struct page *page = sg_page(sg);
-
+		page = sg_page(sg);
 		list_add_tail(&page->lru, &pages);
 		nr_pages += 1UL << compound_order(page);
 	}
@@ -413,8 +466,6 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	buffer->sg_table = NULL;
 
 	if (nr_pages <= ION_SYSTEM_HEAP_INLINE_FREE_PAGES) {
-		struct page *page, *tmp;
-
 		list_for_each_entry_safe(page, tmp, &pages, lru) {
 			list_del(&page->lru);
 			ion_system_heap_recycle(page, cached);
@@ -424,10 +475,13 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 
 	/* Ownership of the pages passes to the free work here. */
 	spin_lock(&state->free_lock);
-	list_splice_tail(&pages, &state->free_pages[cached]);
+	list_for_each_entry_safe(page, tmp, &pages, lru)
+		list_move_tail(&page->lru,
+			       &state->free_pages[cached][ion_system_heap_order_index(page)]);
 	atomic_long_add(nr_pages, &state->free_nr_pages);
 	spin_unlock(&state->free_lock);
-	kthread_queue_work(state->free_worker, &state->free_work);
+	kthread_queue_delayed_work(state->free_worker, &state->free_work,
+				   ION_SYSTEM_HEAP_FREE_DELAY);
 }
 
 static void ion_system_heap_debug_show(struct ion_heap *heap,
@@ -499,10 +553,12 @@ int ion_system_heap_register(struct ion_device *dev)
 				   true);
 	}
 	spin_lock_init(&state->free_lock);
-	INIT_LIST_HEAD(&state->free_pages[0]);
-	INIT_LIST_HEAD(&state->free_pages[1]);
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
+		INIT_LIST_HEAD(&state->free_pages[0][i]);
+		INIT_LIST_HEAD(&state->free_pages[1][i]);
+	}
 	atomic_long_set(&state->free_nr_pages, 0);
-	kthread_init_work(&state->free_work, ion_system_heap_free_work);
+	kthread_init_delayed_work(&state->free_work, ion_system_heap_free_work);
 	state->free_worker = kthread_create_worker(0, "ion_system_heap_free");
 	if (IS_ERR(state->free_worker))
 		return PTR_ERR(state->free_worker);
@@ -558,6 +614,7 @@ void ion_system_heap_unregister(void)
 	shrinker_free(state->shrinker);
 	state->shrinker = NULL;
 	ion_system_heap_drain();
+	kthread_cancel_delayed_work_sync(&state->free_work);
 	kthread_destroy_worker(state->free_worker);
 	state->free_worker = NULL;
 }

@@ -3,8 +3,9 @@
  * KUnit tests for the ION page pools and the system heap built on them:
  * pool add/remove/shrink and zeroing, the heap's order fallback and pool
  * reuse, separate cached and uncached pools, the pool limit, the shrinker,
- * the deferred free queue, the debugfs lines, killable allocations, and a
- * cold versus warm timing of 1 MiB and 8 MiB allocations.
+ * the deferred free queue and allocations that take from it, the debugfs
+ * lines, killable allocations, and a cold versus warm timing of 1 MiB and
+ * 8 MiB allocations.
  */
 
 #include <kunit/test.h>
@@ -445,6 +446,42 @@ static void ion_page_pool_heap_deferred_free(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(s.buf, "deferred free: 0 bytes\n"));
 }
 
+/*
+ * An allocation does not wait for the free work: a block still queued from
+ * a freed buffer (dirty) is zeroed for it and handed out, and leaves the
+ * queue.  The free work is kicked at the next tick, so the freed block is
+ * caught queued on one of a few attempts.
+ */
+static void ion_page_pool_heap_takes_queued(struct kunit *test)
+{
+	struct ion_buffer *a, *b;
+	struct page *page = NULL;
+	int attempt;
+
+	for (attempt = 0; attempt < 5; attempt++) {
+		ion_page_pool_test_drain(test);
+		a = ion_page_pool_test_alloc(test, SZ_64K, 0);
+		KUNIT_ASSERT_EQ(test, 1, a->sg_table->orig_nents);
+		page = sg_page(a->sg_table->sgl);
+		ion_page_pool_test_fill(page, 4, 0x5a);
+		dma_buf_put(a->dmabuf);
+		flush_delayed_fput();
+		if (ion_system_heap_queued_pages() == SZ_64K >> PAGE_SHIFT)
+			break;
+	}
+	KUNIT_ASSERT_EQ_MSG(test, SZ_64K >> PAGE_SHIFT, ion_system_heap_queued_pages(),
+			    "the free work ran before every allocation");
+	KUNIT_ASSERT_EQ(test, 0, ion_system_heap_pool_pages());
+
+	b = ion_page_pool_test_alloc(test, SZ_64K, 0);
+	KUNIT_EXPECT_PTR_EQ(test, page, sg_page(b->sg_table->sgl));
+	KUNIT_EXPECT_TRUE(test, ion_page_pool_test_buffer_is_zero(b));
+	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_queued_pages());
+	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_pool_pages());
+	ion_page_pool_test_free(b);
+	KUNIT_EXPECT_EQ(test, SZ_64K >> PAGE_SHIFT, ion_system_heap_pool_pages());
+}
+
 /* A pending fatal signal stops the allocation; the pools keep their pages. */
 static void ion_page_pool_heap_killable(struct kunit *test)
 {
@@ -559,6 +596,7 @@ static struct kunit_case ion_page_pool_test_cases[] = {
 	KUNIT_CASE(ion_page_pool_heap_limit),
 	KUNIT_CASE(ion_page_pool_heap_shrinker),
 	KUNIT_CASE(ion_page_pool_heap_deferred_free),
+	KUNIT_CASE(ion_page_pool_heap_takes_queued),
 	KUNIT_CASE(ion_page_pool_heap_killable),
 	KUNIT_CASE(ion_page_pool_heap_timing),
 	{}
