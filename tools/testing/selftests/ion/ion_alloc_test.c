@@ -70,10 +70,15 @@ static int ion_find_heap(int fd, const char *name, struct ion_heap_data *out)
 	return -ENOENT;
 }
 
-/* A "NAME VALUE" line of the heap's debugfs file; -1 when absent. */
+/*
+ * The number after @key on a "KEY VALUE" line of the heap's debugfs file
+ * (leading blanks skipped, @key may hold blanks: "deferred free:"); -1
+ * when absent.
+ */
 static long ion_heap_debugfs_value(const char *heap, const char *key)
 {
-	char path[128], line[256], name[64];
+	char path[128], line[256], *p, *end;
+	size_t key_len = strlen(key);
 	long value = -1, v;
 	FILE *f;
 
@@ -81,9 +86,14 @@ static long ion_heap_debugfs_value(const char *heap, const char *key)
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %li", name, &v) == 2 && !strcmp(name, key))
+	while (fgets(line, sizeof(line), f)) {
+		p = line + strspn(line, " ");
+		if (strncmp(p, key, key_len) || !isspace((unsigned char)p[key_len]))
+			continue;
+		v = strtol(p + key_len, &end, 0);
+		if (end != p + key_len)
 			value = v;
+	}
 	fclose(f);
 	return value;
 }
@@ -495,23 +505,6 @@ static pid_t ion_find_kthread(const char *name, int *count)
 	return pid;
 }
 
-/* The system heap's "deferred free: N bytes" debugfs line; -1 if absent. */
-static long ion_system_heap_deferred(void)
-{
-	char line[256];
-	long v = -1;
-	FILE *f;
-
-	f = fopen("/sys/kernel/debug/ion/heaps/ion_system_heap", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "deferred free: %li bytes", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
 /*
  * The system heap zeroes freed buffers on its own kernel thread, which is
  * SCHED_IDLE so that it never takes the CPU from a task that allocates, and
@@ -535,12 +528,12 @@ TEST(system_heap_free_thread)
 	ASSERT_EQ(1, count);
 	EXPECT_EQ(SCHED_IDLE, sched_getscheduler(pid));
 
-	if (ion_system_heap_deferred() < 0)
+	if (ion_heap_debugfs_value("ion_system_heap", "deferred free:") < 0)
 		SKIP(goto out, "no debugfs file for ion_system_heap");
 	ASSERT_EQ(0, ion_new_alloc(fd, 1 << 20, ION_HEAP_SYSTEM_MASK, 0, &buf_fd));
 	close(buf_fd);
 	for (i = 0; i < 500; i++) {
-		queued = ion_system_heap_deferred();
+		queued = ion_heap_debugfs_value("ion_system_heap", "deferred free:");
 		if (!queued)
 			break;
 		usleep(10000);
