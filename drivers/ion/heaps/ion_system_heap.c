@@ -125,15 +125,14 @@ static struct ion_heap ion_system_heap = {
 	.owner = THIS_MODULE,
 };
 
-/* The index in ion_system_heap_orders[] of a block the heap allocated. */
-static unsigned int ion_system_heap_order_index(struct page *page)
+/* The index of @order in ion_system_heap_orders[], or NUM_ORDERS. */
+static unsigned int ion_system_heap_order_index(unsigned int order)
 {
-	unsigned int order = compound_order(page), i;
+	unsigned int i;
 
-	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS - 1; i++)
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++)
 		if (ion_system_heap_orders[i] == order)
 			break;
-	WARN_ON_ONCE(ion_system_heap_orders[i] != order);
 	return i;
 }
 
@@ -148,12 +147,11 @@ static unsigned int ion_system_heap_order_index(struct page *page)
 VISIBLE_IF_KUNIT struct ion_page_pool *ion_system_heap_pool(unsigned int order,
 							    bool cached)
 {
-	unsigned int i;
+	unsigned int i = ion_system_heap_order_index(order);
 
-	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++)
-		if (ion_system_heap_orders[i] == order)
-			return &ion_system_heap_state.pools[cached][i];
-	return NULL;
+	if (i == ION_SYSTEM_HEAP_NUM_ORDERS)
+		return NULL;
+	return &ion_system_heap_state.pools[cached][i];
 }
 EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_pool);
 
@@ -475,9 +473,13 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 
 	/* Ownership of the pages passes to the free work here. */
 	spin_lock(&state->free_lock);
-	list_for_each_entry_safe(page, tmp, &pages, lru)
-		list_move_tail(&page->lru,
-			       &state->free_pages[cached][ion_system_heap_order_index(page)]);
+	list_for_each_entry_safe(page, tmp, &pages, lru) {
+		i = ion_system_heap_order_index(compound_order(page));
+		/* every block came from this heap: its order is one of ours */
+		if (WARN_ON_ONCE(i == ION_SYSTEM_HEAP_NUM_ORDERS))
+			i = 0;
+		list_move_tail(&page->lru, &state->free_pages[cached][i]);
+	}
 	atomic_long_add(nr_pages, &state->free_nr_pages);
 	spin_unlock(&state->free_lock);
 	kthread_queue_delayed_work(state->free_worker, &state->free_work,
