@@ -429,19 +429,9 @@ free_pages:
 }
 
 /*
- * Buffers up to this many pages (order-0 pages only) are zeroed into the
- * pools at once: for so little, that costs about what queuing does, and
- * the pool has the pages back before the next allocation.  From 64 KiB, a
- * block of order 4 or more, the free work takes the zeroing off the
- * caller's path.
- */
-#define ION_SYSTEM_HEAP_INLINE_FREE_PAGES	8
-
-/*
- * Queue the pages for the free work and return: zeroing a large buffer
- * takes milliseconds, which the task dropping the last reference (often
- * in close() or exit) should not wait for.  Small buffers are recycled
- * here, see ION_SYSTEM_HEAP_INLINE_FREE_PAGES.
+ * Queue the pages for the free work and return: zeroing takes time (a
+ * large buffer milliseconds), which the task dropping the last reference
+ * (often in close() or exit) should not wait for.
  */
 static void ion_system_heap_free(struct ion_buffer *buffer)
 {
@@ -449,41 +439,30 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	bool cached = buffer->flags & ION_FLAG_CACHED;
 	struct sg_table *table = buffer->sg_table;
 	unsigned long nr_pages = 0;
-	struct page *page, *tmp;
 	struct scatterlist *sg;
-	LIST_HEAD(pages);
+	struct page *page;
+	unsigned int idx;
 	int i;
-
-	for_each_sgtable_sg(table, sg, i) {
-		page = sg_page(sg);
-		list_add_tail(&page->lru, &pages);
-		nr_pages += 1UL << compound_order(page);
-	}
-	sg_free_table(table);
-	kfree(table);
-	buffer->sg_table = NULL;
-
-	if (nr_pages <= ION_SYSTEM_HEAP_INLINE_FREE_PAGES) {
-		list_for_each_entry_safe(page, tmp, &pages, lru) {
-			list_del(&page->lru);
-			ion_system_heap_recycle(page, cached);
-		}
-		return;
-	}
 
 	/* Ownership of the pages passes to the free work here. */
 	spin_lock(&state->free_lock);
-	list_for_each_entry_safe(page, tmp, &pages, lru) {
-		i = ion_system_heap_order_index(compound_order(page));
+	for_each_sgtable_sg(table, sg, i) {
+		page = sg_page(sg);
+		idx = ion_system_heap_order_index(compound_order(page));
 		/* every block came from this heap: its order is one of ours */
-		if (WARN_ON_ONCE(i == ION_SYSTEM_HEAP_NUM_ORDERS))
-			i = 0;
-		list_move_tail(&page->lru, &state->free_pages[cached][i]);
+		if (WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS))
+			idx = ION_SYSTEM_HEAP_NUM_ORDERS - 1;
+		list_add_tail(&page->lru, &state->free_pages[cached][idx]);
+		nr_pages += 1UL << compound_order(page);
 	}
 	atomic_long_add(nr_pages, &state->free_nr_pages);
 	spin_unlock(&state->free_lock);
 	kthread_queue_delayed_work(state->free_worker, &state->free_work,
 				   ION_SYSTEM_HEAP_FREE_DELAY);
+
+	sg_free_table(table);
+	kfree(table);
+	buffer->sg_table = NULL;
 }
 
 static void ion_system_heap_debug_show(struct ion_heap *heap,

@@ -19,11 +19,12 @@
  *          legacy ION ABI is there, mmap otherwise), closes it and replies;
  *          close.
  * Pool states: cold drops every shrinker-backed cache (drop_caches) before
- * each repetition; warm allocates and frees the same size first and waits
- * until the heap's debugfs file says "deferred free: 0 bytes" (when it says
- * so at all) before each repetition, untimed: what a heap does in the
- * background after close() (zeroing freed pages, refilling its pools) is
- * not in the warm figures.  page-clear rows are the physical
+ * each repetition; warm allocates and frees the same size first.  Before
+ * each repetition, in both states, the benchmark waits until the debugfs
+ * file of every ION heap says "deferred free: 0 bytes" (when it says so at
+ * all), untimed: what a heap does in the background after close() (zeroing
+ * freed pages, refilling its pools) is in nobody's figures, neither its own
+ * nor those of the allocator timed next.  page-clear rows are the physical
  * reference: memset of freshly mapped anonymous pages (page faults and the
  * kernel's zeroing included) and of pages already faulted in.
  *
@@ -357,6 +358,19 @@ static void bench_ion_settle(struct bench_alloc *a)
 		fprintf(stderr, "ion_bench: %s: deferred frees left after %d ms, measuring\n",
 			a->name, BENCH_SETTLE_MS);
 	warned = true;
+}
+
+/*
+ * Waits for the deferred frees of every heap, not only the one about to be
+ * timed: a heap's background work (zeroing on another CPU, or in UML the
+ * same one) must not run in another allocator's timed window either.
+ */
+static void bench_settle_all(void)
+{
+	int i;
+
+	for (i = 0; i < bench_nr_allocs; i++)
+		bench_ion_settle(&bench_allocs[i]);
 }
 
 static int bench_ion_add_heap(int fd, const char *name, unsigned int id,
@@ -940,7 +954,7 @@ static int bench_cases(enum bench_op op, enum bench_state state,
 			slot = &slots[order[k]];
 			if (slot->done)
 				continue;
-			bench_ion_settle(slot->a);
+			bench_settle_all();
 			if (state == BENCH_COLD)
 				bench_drop();
 			bench_spin_up();

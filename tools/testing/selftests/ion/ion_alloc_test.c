@@ -508,8 +508,8 @@ static pid_t ion_find_kthread(const char *name, int *count)
 /*
  * The system heap zeroes freed buffers on its own kernel thread, which is
  * SCHED_IDLE so that it never takes the CPU from a task that allocates, and
- * which does run once the CPU is idle: a freed 1 MiB buffer (more than the
- * heap zeroes inline) leaves the queue.
+ * which does run once the CPU is idle: a freed 1 MiB buffer leaves the
+ * queue.
  */
 TEST(system_heap_free_thread)
 {
