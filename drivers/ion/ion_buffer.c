@@ -324,6 +324,24 @@ static void ion_buffer_dma_buf_vunmap(struct dma_buf *dmabuf,
 	iosys_map_clear(map);
 }
 
+/*
+ * A buffer pins the module that implements its heap until it is released.
+ * ION's own heaps need no reference of their own: the caller holds this
+ * module while it allocates (an open /dev/ion, or a module using our
+ * symbols), and from dma_buf_export() to the end of ion_buffer_release()
+ * the dma-buf holds it (exp_info.owner).
+ */
+static bool ion_buffer_get_owner(struct module *owner)
+{
+	return owner == THIS_MODULE || try_module_get(owner);
+}
+
+static void ion_buffer_put_owner(struct module *owner)
+{
+	if (owner != THIS_MODULE)
+		module_put(owner);
+}
+
 static void ion_buffer_release(struct dma_buf *dmabuf)
 {
 	struct ion_buffer *buffer = dmabuf->priv;
@@ -346,7 +364,7 @@ static void ion_buffer_release(struct dma_buf *dmabuf)
 	atomic_dec(&heap->num_buffers);
 	/* The heap may be released or freed from here. */
 	ion_device_heap_put(heap);
-	module_put(owner);
+	ion_buffer_put_owner(owner);
 }
 
 static const struct dma_buf_ops ion_dma_buf_ops = {
@@ -550,13 +568,13 @@ static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_device *dev,
 
 	if (heap->max_len && len > heap->max_len)
 		return ERR_PTR(-ENOMEM);
-	if (!try_module_get(heap->owner))
+	if (!ion_buffer_get_owner(heap->owner))
 		return ERR_PTR(-ENODEV);
 
 	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL);
 	if (!buffer) {
 		ret = -ENOMEM;
-		goto put_module;
+		goto put_owner;
 	}
 	buffer->heap = heap;
 	buffer->dev = dev;
@@ -566,7 +584,12 @@ static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_device *dev,
 	INIT_LIST_HEAD(&buffer->attachments);
 	INIT_LIST_HEAD(&buffer->node);
 	buffer->pid = task_tgid_nr(current);
-	get_task_comm(buffer->task_comm, current->group_leader);
+	/*
+	 * Without get_task_comm()'s task_lock: every allocation passes here,
+	 * comm always ends in a NUL, and a name changed meanwhile may come out
+	 * mixed, which a debugfs listing can live with.
+	 */
+	strscpy_pad(buffer->task_comm, current->group_leader->comm);
 
 	ret = heap->ops->allocate(heap, buffer, len, align, flags);
 	if (ret)
@@ -605,8 +628,8 @@ free_pages:
 free_buffer:
 	mutex_destroy(&buffer->lock);
 	kfree(buffer);
-put_module:
-	module_put(heap->owner);
+put_owner:
+	ion_buffer_put_owner(heap->owner);
 	return ERR_PTR(ret);
 }
 

@@ -108,21 +108,6 @@ static void ion_heap_max_apply(struct ion_heap *heap)
 }
 
 /**
- * ion_heap_matches() - does heap_id_mask select this heap
- * @heap: the heap
- * @heap_id_mask: ION_HEAP() bits of heap ids or alias ids
- *
- * Return: true when the mask has the bit of the heap's id or alias id.
- */
-bool ion_heap_matches(struct ion_heap *heap, unsigned int heap_id_mask)
-{
-	if (heap_id_mask & ION_HEAP(heap->id))
-		return true;
-	return heap->alias_id >= 0 && (heap_id_mask & ION_HEAP(heap->alias_id));
-}
-EXPORT_SYMBOL_IF_KUNIT(ion_heap_matches);
-
-/**
  * ion_device_first_heap() - the heap an allocation would try first
  * @dev: the device
  * @heap_id_mask: ION_HEAP() bits

@@ -93,12 +93,29 @@ struct ion_handle {
 	unsigned int kmap_cnt;
 };
 
+/**
+ * ion_heap_matches() - does heap_id_mask select this heap
+ * @heap: the heap
+ * @heap_id_mask: ION_HEAP() bits of heap ids or alias ids
+ *
+ * Inline: every allocation asks it of each heap in turn.
+ *
+ * Context: any context.
+ * Return: true when the mask has the bit of the heap's id or alias id.
+ */
+static inline bool ion_heap_matches(const struct ion_heap *heap,
+				    unsigned int heap_id_mask)
+{
+	if (heap_id_mask & ION_HEAP(heap->id))
+		return true;
+	return heap->alias_id >= 0 && (heap_id_mask & ION_HEAP(heap->alias_id));
+}
+
 /* ion_device.c */
 struct ion_device *ion_device_create(const char *name, bool misc);
 void ion_device_destroy(struct ion_device *dev);
 struct ion_heap *ion_device_first_heap(struct ion_device *dev,
 				       unsigned int heap_id_mask);
-bool ion_heap_matches(struct ion_heap *heap, unsigned int heap_id_mask);
 int ion_heap_max_lookup(const char *spec, const char *name, size_t *len);
 void ion_device_heap_put(struct ion_heap *heap);
 

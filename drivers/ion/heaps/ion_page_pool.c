@@ -62,7 +62,7 @@ EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_init);
  * ion_page_pool_remove() - take a zeroed block out of the pool
  * @pool: the pool
  *
- * Context: any context; takes @pool->lock.
+ * Context: any context; takes @pool->lock unless the pool is empty.
  * Return: a zeroed block of 1 << @pool->order pages that the caller now
  * owns (free it with __free_pages() or give it back with
  * ion_page_pool_add()), or NULL when the pool is empty.
@@ -71,6 +71,13 @@ struct page *ion_page_pool_remove(struct ion_page_pool *pool)
 {
 	struct page *page;
 
+	/*
+	 * An unlocked look first: allocations from a cold pool should not pay
+	 * for the lock.  A block added meanwhile is missed, as it would have
+	 * been had it come a moment later.
+	 */
+	if (list_empty(&pool->pages))
+		return NULL;
 	spin_lock(&pool->lock);
 	page = list_first_entry_or_null(&pool->pages, struct page, lru);
 	if (page) {

@@ -211,6 +211,9 @@ static struct page *ion_system_heap_dequeue_order(unsigned int i, bool cached)
 	struct ion_system_heap_state *state = &ion_system_heap_state;
 	struct page *page;
 
+	/* Unlocked, as in ion_page_pool_remove(): nothing queued, no lock. */
+	if (list_empty(&state->free_pages[cached][i]))
+		return NULL;
 	spin_lock(&state->free_lock);
 	page = list_first_entry_or_null(&state->free_pages[cached][i],
 					struct page, lru);
