@@ -31,10 +31,10 @@ modules:
 	@scripts/build-modules $(KDIR)
 
 kernel:
-	@scripts/build-uml
+	@scripts/build-kernel
 
 kernel-debug:
-	@scripts/build-uml --debug
+	@scripts/build-kernel --debug
 
 kunit:
 	@scripts/kunit

@@ -9,14 +9,15 @@ ION_KSRC=$ION_CACHE/linux-source-$ION_KVER_MAJOR
 ION_OUT=${ION_OUT:-$ION_REPO/build}
 ION_JOBS=${ION_JOBS:-$(($(nproc) + 1))}
 
-# The UML kernels: one for KUnit and the selftests, one with the debug options.
+# The kernels scripts/build-kernel builds: UML for KUnit and the selftests,
+# UML with the debug options, and x86_64 for KUnit under qemu.
 ion_build_dir()
 {
-	if [ "${1:-}" = debug ]; then
-		echo "$ION_CACHE/build/uml-debug"
-	else
-		echo "$ION_CACHE/build/uml"
-	fi
+	case ${1:-} in
+	debug) echo "$ION_CACHE/build/uml-debug" ;;
+	x86_64) echo "$ION_CACHE/build/x86_64" ;;
+	*) echo "$ION_CACHE/build/uml" ;;
+	esac
 }
 
 ion_say()

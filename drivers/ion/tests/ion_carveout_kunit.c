@@ -418,8 +418,9 @@ static void ion_carveout_default_heap(struct kunit *test)
 }
 
 /*
- * A CMA heap of /dev/ion (CONFIG_ION_CMA_HEAP with a CMA area, e.g. from
- * ion.cma=SIZE): contiguous, aligned, zeroed, and its area's pages back.
+ * A CMA heap of /dev/ion (CONFIG_ION_CMA_HEAP with a CMA area: ion.cma=SIZE
+ * in UML, the kernel's own cma=SIZE with DMA_CMA on x86_64): contiguous,
+ * aligned, zeroed, and its area's pages back.
  */
 static void ion_carveout_cma_heap(struct kunit *test)
 {
@@ -440,6 +441,8 @@ static void ion_carveout_cma_heap(struct kunit *test)
 	if (!heap)
 		kunit_skip(test, "no CMA heap (no ION_CMA_HEAP or no CMA area: ion.cma=)");
 	KUNIT_EXPECT_EQ(test, 0, strncmp(heap->name, "cma-", 4));
+	/* which area: make test checks that x86_64 used the one of cma= */
+	kunit_info(test, "CMA heap %s, id %u\n", heap->name, heap->id);
 
 	buffer = ion_carveout_alloc_mask(test, dev, 16 * PAGE_SIZE, SZ_64K,
 					 ION_HEAP(heap->id), 0);
