@@ -22,8 +22,11 @@
 FIXTURE(ion) {
 	int fd;
 	long page;
+	unsigned int mask;		/* the variant's, or the heap's id bit */
+	char heap[MAX_HEAP_NAME];	/* the heap's name on /dev/ion */
 };
 
+/* @mask 0: the first heap whose name starts with @heap, by its id */
 FIXTURE_VARIANT(ion) {
 	unsigned int mask;
 	const char *heap;
@@ -50,24 +53,42 @@ FIXTURE_VARIANT_ADD(ion, carveout) {
 	.mask = ION_HEAP_CARVEOUT_MASK, .heap = "ion_carveout_heap",
 };
 
-/* HEAP_QUERY: 0 and *out filled when /dev/ion has a heap of that name */
-static int ion_find_heap(int fd, const char *name, struct ion_heap_data *out)
+/*
+ * only when the kernel has a CMA area and ION is built in: cma-ion from
+ * ion.cma= (UML), cma-reserved from cma= (DMA_CMA); ids are given at boot
+ */
+FIXTURE_VARIANT_ADD(ion, cma) {
+	.mask = 0, .heap = "cma-",
+};
+
+/*
+ * HEAP_QUERY: 0 and *out filled when /dev/ion has a heap of that name, or
+ * whose name starts with it when @prefix
+ */
+static int ion_find_heap_by(int fd, const char *name, bool prefix,
+			    struct ion_heap_data *out)
 {
 	struct ion_heap_data heaps[ION_NUM_HEAP_IDS];
 	struct ion_heap_query query = {
 		.cnt = ION_NUM_HEAP_IDS, .heaps = (unsigned long)heaps,
 	};
+	size_t len = prefix ? strlen(name) : sizeof(heaps[0].name);
 	__u32 i;
 
 	if (ion_ioctl(fd, ION_IOC_HEAP_QUERY, &query))
 		return -errno;
 	for (i = 0; i < query.cnt; i++) {
-		if (!strcmp(heaps[i].name, name)) {
+		if (!strncmp(heaps[i].name, name, len)) {
 			*out = heaps[i];
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+static int ion_find_heap(int fd, const char *name, struct ion_heap_data *out)
+{
+	return ion_find_heap_by(fd, name, false, out);
 }
 
 /*
@@ -106,8 +127,11 @@ FIXTURE_SETUP(ion)
 	self->fd = open(ION_DEV, O_RDWR | O_CLOEXEC);
 	if (self->fd < 0)
 		SKIP(return, "%s: %s", ION_DEV, strerror(errno));
-	if (ion_find_heap(self->fd, variant->heap, &heap))
-		SKIP(return, "no %s on %s", variant->heap, ION_DEV);
+	if (ion_find_heap_by(self->fd, variant->heap, !variant->mask, &heap))
+		SKIP(return, "no %s%s on %s", variant->heap,
+		     variant->mask ? "" : "*", ION_DEV);
+	self->mask = variant->mask ? variant->mask : ION_HEAP(heap.heap_id);
+	snprintf(self->heap, sizeof(self->heap), "%s", heap.name);
 }
 
 FIXTURE_TEARDOWN(ion)
@@ -123,7 +147,7 @@ TEST_F(ion, legacy_alloc_share_mmap)
 	int share_fd, flags;
 	char *p;
 
-	ASSERT_EQ(0, ion_legacy_alloc(self->fd, len, 0, variant->mask, 0, &handle));
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, len, 0, self->mask, 0, &handle));
 	EXPECT_GE(handle, 1);
 	ASSERT_EQ(0, ion_legacy_share(self->fd, handle, &share_fd));
 	flags = fcntl(share_fd, F_GETFD);
@@ -153,7 +177,7 @@ TEST_F(ion, legacy_map_is_share)
 	ion_user_handle_t handle;
 	char *p;
 
-	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 0, variant->mask, 0, &handle));
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 0, self->mask, 0, &handle));
 	data.handle = handle;
 	data.fd = -1;
 	ASSERT_EQ(0, ion_ioctl(self->fd, ION_IOC_MAP, &data));
@@ -171,7 +195,7 @@ TEST_F(ion, legacy_import_same_handle)
 	ion_user_handle_t handle, h2, h3;
 	int share_fd, other;
 
-	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 0, variant->mask, 0, &handle));
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 0, self->mask, 0, &handle));
 	ASSERT_EQ(0, ion_legacy_share(self->fd, handle, &share_fd));
 	ASSERT_EQ(0, ion_legacy_import(self->fd, share_fd, &h2));
 	EXPECT_EQ(handle, h2);
@@ -197,7 +221,7 @@ TEST_F(ion, legacy_import_new_alloc_fd)
 	int buf_fd, share_fd;
 	char *p;
 
-	ASSERT_EQ(0, ion_new_alloc(self->fd, self->page, variant->mask, 0, &buf_fd));
+	ASSERT_EQ(0, ion_new_alloc(self->fd, self->page, self->mask, 0, &buf_fd));
 	ASSERT_EQ(0, ion_legacy_import(self->fd, buf_fd, &handle));
 	p = mmap(NULL, self->page, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -216,7 +240,7 @@ TEST_F(ion, legacy_import_new_alloc_fd)
 TEST_F(ion, new_alloc_mmap)
 {
 	struct ion_new_allocation_data data = {
-		.len = 2 * self->page, .heap_id_mask = variant->mask,
+		.len = 2 * self->page, .heap_id_mask = self->mask,
 		.flags = ION_FLAG_CACHED, .fd = 12345, .unused = 77,
 	};
 	char *p;
@@ -242,7 +266,7 @@ TEST_F(ion, recycled_memory_is_zeroed)
 		int buf_fd;
 		char *p;
 
-		ASSERT_EQ(0, ion_new_alloc(self->fd, len, variant->mask, 0, &buf_fd));
+		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd));
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
 		ASSERT_NE(MAP_FAILED, p);
 		ASSERT_TRUE(ion_all_bytes(p, len, 0));
@@ -257,7 +281,7 @@ TEST_F(ion, mmap_bounds)
 	int buf_fd;
 	char *p;
 
-	ASSERT_EQ(0, ion_new_alloc(self->fd, 2 * self->page, variant->mask, 0, &buf_fd));
+	ASSERT_EQ(0, ion_new_alloc(self->fd, 2 * self->page, self->mask, 0, &buf_fd));
 	p = mmap(NULL, 3 * self->page, PROT_READ, MAP_SHARED, buf_fd, 0);
 	EXPECT_EQ(MAP_FAILED, p);
 	p = mmap(NULL, self->page, PROT_READ, MAP_SHARED, buf_fd, 2 * self->page);
@@ -276,7 +300,7 @@ TEST_F(ion, mmap_private)
 	int buf_fd;
 	char *p;
 
-	ASSERT_EQ(0, ion_new_alloc(self->fd, 2 * self->page, variant->mask, 0, &buf_fd));
+	ASSERT_EQ(0, ion_new_alloc(self->fd, 2 * self->page, self->mask, 0, &buf_fd));
 	p = mmap(NULL, 2 * self->page, PROT_READ | PROT_WRITE, MAP_PRIVATE, buf_fd, 0);
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(EINVAL, errno);
@@ -298,7 +322,7 @@ TEST_F(ion, mmap_private)
 TEST_F(ion, out_of_memory)
 {
 	ion_user_handle_t handle = 0;
-	long before = ion_heap_debugfs_value(variant->heap, "buffers");
+	long before = ion_heap_debugfs_value(self->heap, "buffers");
 	unsigned long long len;
 	struct sysinfo si;
 	int buf_fd = -1;
@@ -306,13 +330,13 @@ TEST_F(ion, out_of_memory)
 	ASSERT_EQ(0, sysinfo(&si));
 	len = (unsigned long long)si.totalram * si.mem_unit;
 	len = (len + self->page - 1) & ~(unsigned long long)(self->page - 1);
-	EXPECT_EQ(-ENOMEM, ion_new_alloc(self->fd, len, variant->mask, 0, &buf_fd));
+	EXPECT_EQ(-ENOMEM, ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd));
 	EXPECT_EQ(-1, buf_fd);
-	EXPECT_EQ(-ENOMEM, ion_legacy_alloc(self->fd, len, 0, variant->mask, 0, &handle));
+	EXPECT_EQ(-ENOMEM, ion_legacy_alloc(self->fd, len, 0, self->mask, 0, &handle));
 	EXPECT_EQ(0, handle);
-	EXPECT_EQ(before, ion_heap_debugfs_value(variant->heap, "buffers"));
+	EXPECT_EQ(before, ion_heap_debugfs_value(self->heap, "buffers"));
 	/* the heap still serves */
-	ASSERT_EQ(0, ion_new_alloc(self->fd, self->page, variant->mask, 0, &buf_fd));
+	ASSERT_EQ(0, ion_new_alloc(self->fd, self->page, self->mask, 0, &buf_fd));
 	close(buf_fd);
 }
 
@@ -323,13 +347,13 @@ TEST_F(ion, out_of_memory)
  */
 TEST_F(ion, killable)
 {
-	long before = ion_heap_debugfs_value(variant->heap, "buffers");
+	long before = ion_heap_debugfs_value(self->heap, "buffers");
 	int ready[2], status;
 	pid_t pid;
 	char c;
 
 	if (before < 0)
-		SKIP(return, "no debugfs file for %s", variant->heap);
+		SKIP(return, "no debugfs file for %s", self->heap);
 	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -341,7 +365,7 @@ TEST_F(ion, killable)
 		if (write(ready[1], "r", 1) != 1)
 			_exit(2);
 		for (;;) {
-			if (!ion_new_alloc(self->fd, len, variant->mask, 0, &buf_fd))
+			if (!ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd))
 				close(buf_fd);
 			else if (len > (unsigned long long)self->page)
 				len /= 2;
@@ -355,7 +379,7 @@ TEST_F(ion, killable)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(SIGKILL, WTERMSIG(status));
-	EXPECT_EQ(before, ion_heap_debugfs_value(variant->heap, "buffers"));
+	EXPECT_EQ(before, ion_heap_debugfs_value(self->heap, "buffers"));
 }
 
 TEST_F(ion, sync)
@@ -363,7 +387,7 @@ TEST_F(ion, sync)
 	struct ion_fd_data data = {};
 	ion_user_handle_t handle;
 
-	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 0, variant->mask, 0, &handle));
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 0, self->mask, 0, &handle));
 	ASSERT_EQ(0, ion_legacy_share(self->fd, handle, &data.fd));
 	EXPECT_EQ(0, ion_ioctl(self->fd, ION_IOC_SYNC, &data));
 	close(data.fd);
@@ -375,10 +399,10 @@ TEST_F(ion, align)
 	ion_user_handle_t handle;
 
 	/* up to a page, power of two or not, on every heap */
-	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 3, variant->mask, 0, &handle));
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, self->page, 3, self->mask, 0, &handle));
 	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
 	ASSERT_EQ(0, ion_legacy_alloc(self->fd, 4 * self->page, self->page,
-				      variant->mask, 0, &handle));
+				      self->mask, 0, &handle));
 	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
 }
 
@@ -389,7 +413,7 @@ TEST_F(ion, debugfs_accounting)
 	int found = 0;
 	FILE *f;
 
-	ASSERT_EQ(0, ion_legacy_alloc(self->fd, 5 * self->page, 0, variant->mask, 0, &handle));
+	ASSERT_EQ(0, ion_legacy_alloc(self->fd, 5 * self->page, 0, self->mask, 0, &handle));
 
 	f = fopen("/proc/self/comm", "r");
 	ASSERT_NE(NULL, f);
@@ -397,7 +421,7 @@ TEST_F(ion, debugfs_accounting)
 	fclose(f);
 	comm[strcspn(comm, "\n")] = 0;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/heaps/%s", variant->heap);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/heaps/%s", self->heap);
 	f = fopen(path, "r");
 	if (!f)
 		SKIP(return, "%s: %s", path, strerror(errno));
@@ -421,7 +445,7 @@ TEST_F(ion, debugfs_accounting)
 		long size, handles;
 
 		if (sscanf(line, "%63s %ld %ld", name, &size, &handles) == 3 &&
-		    !strcmp(name, variant->heap) && size == 5 * self->page && handles == 1)
+		    !strcmp(name, self->heap) && size == 5 * self->page && handles == 1)
 			found = 1;
 	}
 	fclose(f);
