@@ -800,13 +800,19 @@ static int bench_cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The median of the @n values of @v, which it sorts. */
+static double bench_median_of(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), bench_cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* Sorts @v; the median, and p10 and p90 by the nearest-rank method. */
 static void bench_stats(double *v, int n, struct bench_result *r)
 {
 	int i10, i90;
 
-	qsort(v, n, sizeof(*v), bench_cmp_double);
-	r->median_us = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	r->median_us = bench_median_of(v, n);
 	i10 = (int)ceil(0.1 * n) - 1;
 	i90 = (int)ceil(0.9 * n) - 1;
 	r->p10_us = v[i10 < 0 ? 0 : i10];
@@ -1193,13 +1199,6 @@ static void bench_guess_ratio_num(const struct bench_results *res)
 			snprintf(bench_ratio_num, sizeof(bench_ratio_num),
 				 "%s", name);
 	}
-}
-
-/* The median of the @n values of @v, which it sorts. */
-static double bench_median_of(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), bench_cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /*
@@ -1652,8 +1651,7 @@ static double bench_timer_cost_us(void)
 		t = bench_now_us();
 		v[i] = bench_now_us() - t;
 	}
-	qsort(v, 101, sizeof(v[0]), bench_cmp_double);
-	return v[50];
+	return bench_median_of(v, 101);
 }
 
 static void bench_print_header(void)
