@@ -15,11 +15,15 @@
 KDIR ?=
 export KDIR
 
-.PHONY: help run test modules kernel kernel-debug kunit kunit-debug selftests \
+.PHONY: help deps run test modules kernel kernel-debug kunit kunit-debug selftests \
 	programs lint clean test-qemu bench
 
 help:
 	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+
+# Every Debian package any target needs, installed once before it starts.
+deps:
+	@scripts/deps
 
 run:
 	@scripts/run
@@ -27,28 +31,28 @@ run:
 test:
 	@scripts/test
 
-modules:
+modules: deps
 	@scripts/build-modules $(KDIR)
 
-kernel:
+kernel: deps
 	@scripts/build-kernel
 
-kernel-debug:
+kernel-debug: deps
 	@scripts/build-kernel --debug
 
-kunit:
+kunit: deps
 	@scripts/kunit
 
-kunit-debug:
+kunit-debug: deps
 	@scripts/kunit --debug
 
-programs:
+programs: deps
 	@scripts/build-programs
 
 selftests: programs
 	@scripts/uml-run scripts/run-tests $$(find build/selftests -maxdepth 2 -type f -perm -u+x | sort)
 
-lint:
+lint: deps
 	@scripts/lint | grep -v '^@@lint ok'
 
 
@@ -59,11 +63,11 @@ clean:
 		-o -name '*.mod.c' -o -name '.*.cmd' -o -name modules.order \) -delete
 	rm -f Module.symvers modules.order
 
-# The Debian 6.12 amd64 kernel under qemu, the drivers as modules (issue 8).
-test-qemu:
+# The Debian 6.12 amd64 kernel under qemu, the drivers as modules.
+test-qemu: deps
 	@scripts/qemu-tests
 
 # ION heaps against the DMA-BUF system heap, udmabuf and memfd, three boots
-# of UML and then of Debian's kernel under qemu (issue 4, issue 8).
-bench:
+# of UML and then of Debian's kernel under qemu.
+bench: deps
 	@scripts/bench --all
