@@ -53,7 +53,7 @@ selftests: programs
 	@scripts/uml-run scripts/run-tests $$(find build/selftests -maxdepth 2 -type f -perm -u+x | sort)
 
 lint: deps
-	@scripts/lint | grep -v '^@@lint ok'
+	@scripts/lint
 
 
 clean:
@@ -65,7 +65,7 @@ clean:
 
 # The Debian 6.12 amd64 kernel under qemu, the drivers as modules.
 test-qemu: deps
-	@scripts/qemu-tests
+	@scripts/test debian
 
 # ION heaps against the DMA-BUF system heap, udmabuf and memfd, three boots
 # of UML and then of Debian's kernel under qemu.

@@ -9,6 +9,10 @@ ION_KSRC=$ION_CACHE/linux-source-$ION_KVER_MAJOR
 ION_OUT=${ION_OUT:-$ION_REPO/build}
 ION_JOBS=${ION_JOBS:-$(($(nproc) + 1))}
 
+# The platform-reserved region that Debian's kernel under qemu gives ion.ko
+# for its carveout heap (memmap= reserves it, carveout= hands it over).
+ION_QEMU_CARVEOUT=32M@0x78000000
+
 # The kernels scripts/build-kernel builds: UML for KUnit and the selftests,
 # UML with the debug options, and x86_64 for KUnit under qemu.
 ion_build_dir()
@@ -65,6 +69,30 @@ ion_uml_pin()
 		[ -n "$cpu" ] || return 0
 	fi
 	echo taskset -c "$cpu"
+}
+
+# The modules of an out-of-tree build (scripts/build-modules), ion first.
+ion_modules()
+{
+	local ko
+
+	for ko in "$ION_REPO/drivers/ion/ion.ko" "$ION_REPO"/drivers/ion/heaps/*.ko \
+		"$ION_REPO/drivers/hon_zone/hon_zone.ko" "$ION_REPO"/samples/ion/*.ko; do
+		[ -f "$ko" ] && echo "$ko"
+	done
+	return 0
+}
+
+# Every test program scripts/build-programs built: kselftests, libion's
+# tests and the samples.
+ion_test_programs()
+{
+	local d
+
+	for d in selftests/ion selftests/hon_zone selftests/dmabuf-heaps libion samples; do
+		[ -d "$ION_OUT/$d" ] && find "$ION_OUT/$d" -maxdepth 1 -type f -perm -u+x | sort
+	done
+	return 0
 }
 
 # The release string of the Debian 6.12 amd64 kernel that matches the

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Module lifecycle test, run as root inside a kernel where the project's
-# modules are loadable (scripts/qemu-run loads them first):
+# modules are loadable (scripts/boot --debian loads them first):
 #
-#   scripts/qemu-run scripts/module-cycle [CYCLES]
+#   scripts/boot --debian tools/testing/selftests/ion/ion_module_cycle.sh [CYCLES]
 #
 #  1. unloading is refused while a buffer fd, a mapping, a legacy handle, a
 #     hon_zone zone or a kernel client (the sample module) keeps a module in
@@ -18,17 +18,19 @@
 #     tolerance far below what the cycles allocated.
 #
 # Prints kselftest TAP with a "# Totals:" line (scripts/run-tests counts it).
-# The modules come from $ION_QEMU_DIR/modules (qemu-run's list, with their
-# parameters) or else from the checkout's ion.ko, hon_zone.ko and samples.
-# "scripts/module-cycle --build" only builds the helper (on the host).
+# The modules come from $ION_GUEST_DIR/modules (scripts/boot's list, with
+# their parameters) or else from the checkout's ion.ko, hon_zone.ko and
+# samples.  "ion_module_cycle.sh --build" only builds its helper
+# (ion_module_hold.c), on the host.
 set -uo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-out=${ION_OUT:-$repo/build}/qemu
-hold=$out/ion-hold
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../../.." && pwd)
+out=${ION_OUT:-$repo/build}/module-cycle
+hold=$out/ion_module_hold
 
 build_helper()
 {
-	local src=$repo/scripts/ion-hold.c
+	local src=$here/ion_module_hold.c
 
 	[ -x "$hold" ] && [ "$hold" -nt "$src" ] &&
 		[ "$hold" -nt "$repo/include/uapi/linux/ion.h" ] && return 0
@@ -71,11 +73,11 @@ check()
 # The modules, in load order (ion first), with their parameters.
 declare -A param=()
 mods=()
-if [ -n "${ION_QEMU_DIR:-}" ] && [ -f "$ION_QEMU_DIR/modules" ]; then
+if [ -n "${ION_GUEST_DIR:-}" ] && [ -f "$ION_GUEST_DIR/modules" ]; then
 	while read -r ko args; do
 		mods+=("$ko")
 		param[$ko]=$args
-	done <"$ION_QEMU_DIR/modules"
+	done <"$ION_GUEST_DIR/modules"
 else
 	for ko in "$repo/drivers/ion/ion.ko" "$repo"/drivers/ion/heaps/*.ko \
 		"$repo/drivers/hon_zone/hon_zone.ko" "$repo"/samples/ion/*.ko; do
@@ -147,7 +149,7 @@ dmabufs()
 	fi
 }
 
-# hold MODE [ARG]: start ion-hold MODE holding its buffer until hold_release.
+# hold MODE [ARG]: start ion_module_hold MODE holding its buffer until hold_release.
 # A coprocess rather than a fifo: /tmp may be the host's over 9p, which
 # has no fifos.
 hold_pid= hold_in=
@@ -165,7 +167,7 @@ hold()
 }
 hold_release()
 {
-	# End of file on its stdin lets ion-hold drop what it holds and exit.
+	# End of file on its stdin lets ion_module_hold drop what it holds and exit.
 	exec {hold_in}>&- 2>/dev/null
 	wait "$hold_pid" 2>/dev/null
 	return 0
@@ -192,7 +194,7 @@ not_listed()
 	! "$hold" listed "$1"
 }
 echo "TAP version 13"
-echo "# module-cycle: ${#mods[@]} modules, $cycles cycles, kernel $(uname -r)"
+echo "# ion_module_cycle: ${#mods[@]} modules, $cycles cycles, kernel $(uname -r)"
 if [ ${#mods[@]} -eq 0 ] || ! loaded $ion; then
 	echo "1..0 # SKIP ion.ko is not built or not loaded"
 	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
@@ -222,7 +224,7 @@ for mode in fd map handle; do
 			[ "$name" = $ion ] || rmmod "$name"
 		done
 	else
-		not_ok "ion-hold $mode"
+		not_ok "ion_module_hold $mode"
 	fi
 done
 if [ $has_zone = 1 ]; then
@@ -237,7 +239,7 @@ if [ $has_zone = 1 ]; then
 		hold_release
 		check "hon_zone and ion unload after the zone is closed" unload_all
 	else
-		not_ok "ion-hold zone"
+		not_ok "ion_module_hold zone"
 	fi
 else
 	skipped "hon_zone.ko is not built"
@@ -256,7 +258,7 @@ if [ $has_heap = 1 ]; then
 		check "HEAP_QUERY no longer lists sample_heap" not_listed sample_heap
 		check "$sample_heap loads again" load_all
 	else
-		not_ok "ion-hold heap sample_heap"
+		not_ok "ion_module_hold heap sample_heap"
 	fi
 else
 	skipped "$sample_heap.ko is not built"

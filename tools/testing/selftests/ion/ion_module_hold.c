@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ion-hold: the user-space half of scripts/module-cycle.  Allocates ION
+ * ion_module_hold: the user-space half of ion_module_cycle.sh.  Allocates ION
  * buffers in the ways that must pin the modules, says "ready" on stdout and
  * keeps them until its standard input reaches end of file:
  *
- *   ion-hold fd      a dma-buf fd from ION_IOC_NEW_ALLOC, /dev/ion closed
- *   ion-hold map     only a mapping of the buffer, every fd closed
- *   ion-hold handle  a legacy handle in an open /dev/ion
- *   ion-hold zone    a buffer bound to a /dev/hon_zone zone, only the zone open
- *   ion-hold cycle   allocate, map, fill, check and free one buffer per heap
+ *   ion_module_hold fd      a dma-buf fd from ION_IOC_NEW_ALLOC, /dev/ion closed
+ *   ion_module_hold map     only a mapping of the buffer, every fd closed
+ *   ion_module_hold handle  a legacy handle in an open /dev/ion
+ *   ion_module_hold zone    a buffer bound to a /dev/hon_zone zone, only the zone open
+ *   ion_module_hold cycle   allocate, map, fill, check and free one buffer per heap
  *                    (and a legacy handle), then exit without waiting
- *   ion-hold heap NAME   a zeroed dma-buf fd from the heap called NAME
- *   ion-hold listed NAME exit 0 when ION_IOC_HEAP_QUERY lists NAME, else 1
+ *   ion_module_hold heap NAME   a zeroed dma-buf fd from the heap called NAME
+ *   ion_module_hold listed NAME exit 0 when ION_IOC_HEAP_QUERY lists NAME, else 1
  *
  * Exit status: 0 on success, 1 on an error (with a message on stderr),
  * 4 when a device node is missing.
@@ -29,15 +29,15 @@
 #include <linux/ion.h>
 
 /* 4 MiB held; 1 MiB per heap and cycle (50 cycles: 50 MiB per heap) */
-#define HOLD_LEN	(4UL << 20)
-#define CYCLE_LEN	(1UL << 20)
+#define HOLD_LEN	(4UL * 1024 * 1024)
+#define CYCLE_LEN	(1024UL * 1024)
 
 static int hold_open(const char *path)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
-		fprintf(stderr, "ion-hold: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "ion_module_hold: %s: %s\n", path, strerror(errno));
 		exit(errno == ENOENT ? 4 : 1);
 	}
 	return fd;
@@ -45,7 +45,7 @@ static int hold_open(const char *path)
 
 static void hold_fail(const char *what)
 {
-	fprintf(stderr, "ion-hold: %s: %s\n", what, strerror(errno));
+	fprintf(stderr, "ion_module_hold: %s: %s\n", what, strerror(errno));
 	exit(1);
 }
 
@@ -74,7 +74,7 @@ static void hold_touch(int buf, size_t len, unsigned char seed)
 	memset(&want, seed, sizeof(want));
 	for (i = 0; i < len / sizeof(*p); i++) {
 		if (p[i] != want) {
-			fprintf(stderr, "ion-hold: word %zu reads back wrong\n", i);
+			fprintf(stderr, "ion_module_hold: word %zu reads back wrong\n", i);
 			exit(1);
 		}
 	}
@@ -117,7 +117,7 @@ static int hold_heap(int ion, const char *name)
 	size_t i;
 
 	if (id < 0) {
-		fprintf(stderr, "ion-hold: no heap %s\n", name);
+		fprintf(stderr, "ion_module_hold: no heap %s\n", name);
 		return 1;
 	}
 	buf = hold_alloc(ion, 1U << id, HOLD_LEN);
@@ -129,7 +129,7 @@ static int hold_heap(int ion, const char *name)
 		hold_fail("mmap");
 	for (i = 0; i < HOLD_LEN; i++) {
 		if (p[i]) {
-			fprintf(stderr, "ion-hold: %s: byte %zu is not zero\n", name, i);
+			fprintf(stderr, "ion_module_hold: %s: byte %zu is not zero\n", name, i);
 			return 1;
 		}
 	}
@@ -171,7 +171,7 @@ static int hold_cycle(int ion)
 		done++;
 	}
 	if (!done) {
-		fprintf(stderr, "ion-hold: no heap gave a buffer\n");
+		fprintf(stderr, "ion_module_hold: no heap gave a buffer\n");
 		return 1;
 	}
 	if (ioctl(ion, ION_IOC_ALLOC, &legacy) < 0)
@@ -241,6 +241,6 @@ int main(int argc, char **argv)
 		munmap(p, HOLD_LEN);
 		return 0;
 	}
-	fprintf(stderr, "usage: ion-hold fd|map|handle|zone|cycle|heap NAME|listed NAME\n");
+	fprintf(stderr, "usage: ion_module_hold fd|map|handle|zone|cycle|heap NAME|listed NAME\n");
 	return 1;
 }
