@@ -25,10 +25,12 @@
 
 /*
  * With legacy_abi off, the legacy-only ioctls fail with -ENOTTY, so that
- * user space sees a 4.12 to 5.10 kernel (libion's version probe).
+ * user space sees a 4.12 to 5.10 kernel (libion's version probe).  Set at
+ * boot or module load only (read-only in sysfs): a process that probed the
+ * ABI must not see it change under it.
  */
 static bool legacy_abi = true;
-module_param(legacy_abi, bool, 0644);
+module_param(legacy_abi, bool, 0444);
 MODULE_PARM_DESC(legacy_abi,
 		 "accept the legacy handle ioctls ALLOC/FREE/SHARE/MAP/IMPORT/CUSTOM (default: 1)");
 
@@ -317,7 +319,7 @@ static long ion_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case ION_IOC_MAP:
 	case ION_IOC_IMPORT:
 	case ION_IOC_CUSTOM:
-		if (!READ_ONCE(legacy_abi))
+		if (!legacy_abi)
 			return -ENOTTY;
 		return ion_ioctl_legacy_only(client, cmd, uarg);
 	case ION_IOC_SYNC:
@@ -350,7 +352,7 @@ struct ion_compat_custom_data {
 #define ION_IOC_COMPAT_ALLOC	_IOWR(ION_IOC_MAGIC, 0, struct ion_compat_allocation_data)
 #define ION_IOC_COMPAT_CUSTOM	_IOWR(ION_IOC_MAGIC, 6, struct ion_compat_custom_data)
 
-/* the numbers 32-bit binaries send, as the issue and the old kernels have them */
+/* the numbers 32-bit binaries send, as the old kernels define them */
 static_assert(ION_IOC_COMPAT_ALLOC == 0xC0144900);
 static_assert(ION_IOC_COMPAT_CUSTOM == 0xC0084906);
 
@@ -387,13 +389,13 @@ static long ion_compat_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case ION_IOC_COMPAT_ALLOC:
-		if (!READ_ONCE(legacy_abi))
+		if (!legacy_abi)
 			return -ENOTTY;
 		return ion_compat_alloc(client, uarg);
 	case ION_IOC_COMPAT_CUSTOM: {
 		struct ion_compat_custom_data data32;
 
-		if (!READ_ONCE(legacy_abi))
+		if (!legacy_abi)
 			return -ENOTTY;
 		if (copy_from_user(&data32, uarg, sizeof(data32)))
 			return -EFAULT;
