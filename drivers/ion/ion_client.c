@@ -9,7 +9,8 @@
  * and its dma-buf reference go when the count reaches zero.  Kernel code
  * that validates a handle never dereferences it first: it looks the pointer
  * up in the client's table, so stale handles and handles of other clients
- * fail with -EINVAL.
+ * fail with -EINVAL.  The legacy ioctls' view of the same table, by id, is
+ * ion_legacy_id.c.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -147,12 +148,19 @@ static bool ion_handle_is_valid(struct ion_client *client,
 	return false;
 }
 
-/*
- * Add a handle for @buffer to @client's table with one user count.  The
- * caller's dma-buf reference is handed over to the handle on success.
+/**
+ * ion_handle_create() - add a handle for a buffer to the client's table
+ * @client: the client
+ * @buffer: the buffer, which the client has no handle for yet
+ *
+ * The handle starts with one user count.  The caller's dma-buf reference
+ * is handed over to the handle on success.
+ *
+ * Context: process context, @client->lock held.
+ * Return: the handle, or ERR_PTR(-ENOMEM) or ERR_PTR(-EMFILE) (no id left).
  */
-static struct ion_handle *ion_handle_create(struct ion_client *client,
-					    struct ion_buffer *buffer)
+struct ion_handle *ion_handle_create(struct ion_client *client,
+				     struct ion_buffer *buffer)
 {
 	struct rb_node **p = &client->handles.rb_node, *parent = NULL;
 	struct ion_handle *handle;
@@ -205,8 +213,15 @@ static struct dma_buf *ion_handle_destroy(struct ion_handle *handle)
 	return buffer->dmabuf;
 }
 
-/* Drop one user count; returns the dma-buf to put when the handle went. */
-static struct dma_buf *ion_handle_put_user(struct ion_handle *handle)
+/**
+ * ion_handle_put_user() - drop one user count of a handle
+ * @handle: a handle in its client's table
+ *
+ * Context: the client's lock held.
+ * Return: the dma-buf whose reference the caller must drop after unlocking
+ * when the count reached zero and the handle left the table, else NULL.
+ */
+struct dma_buf *ion_handle_put_user(struct ion_handle *handle)
 {
 	lockdep_assert_held(&handle->client->lock);
 	if (--handle->user_cnt)
@@ -536,9 +551,19 @@ int ion_share_dma_buf_fd(struct ion_client *client, struct ion_handle *handle)
 }
 EXPORT_SYMBOL_GPL(ion_share_dma_buf_fd);
 
-/* Find or create @client's handle for ION dma-buf @dmabuf, +1 user count. */
-static struct ion_handle *ion_client_import(struct ion_client *client,
-					    struct dma_buf *dmabuf)
+/**
+ * ion_client_import() - find or create a client's handle for an ION dma-buf
+ * @client: the client
+ * @dmabuf: the dma-buf or NULL; the caller keeps its reference
+ *
+ * Adds one user count to the handle.
+ *
+ * Context: process context, @client->lock held.
+ * Return: the handle, or ERR_PTR(-EINVAL) (NULL or not ION's), -EACCES (a
+ * read-only view), -EOVERFLOW, or an ion_handle_create() error.
+ */
+struct ion_handle *ion_client_import(struct ion_client *client,
+				     struct dma_buf *dmabuf)
 {
 	struct ion_buffer *buffer = ion_dma_buf_to_buffer(dmabuf);
 	struct ion_handle *handle;
@@ -713,119 +738,3 @@ int ion_handle_get_heap_id(struct ion_client *client, struct ion_handle *handle,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ion_handle_get_heap_id);
-
-/* ---------------------------------------------------------------------
- * Handle ids, for the legacy ioctls
- */
-
-/**
- * ion_client_alloc_id() - ion_alloc() returning the handle's id
- * @client: the client
- * @len: see ion_alloc()
- * @align: see ion_alloc()
- * @heap_id_mask: see ion_alloc()
- * @flags: see ion_alloc()
- * @id: output: the handle id
- *
- * Context: process context, sleeps.
- * Return: 0 or an ion_alloc() error.
- */
-int ion_client_alloc_id(struct ion_client *client, size_t len, size_t align,
-			unsigned int heap_id_mask, unsigned int flags, int *id)
-{
-	struct ion_buffer *buffer;
-	struct ion_handle *handle;
-	int ret = 0;
-
-	buffer = ion_buffer_create(client->dev, len, align, heap_id_mask, flags);
-	if (IS_ERR(buffer))
-		return PTR_ERR(buffer);
-	mutex_lock(&client->lock);
-	handle = ion_handle_create(client, buffer);
-	if (IS_ERR(handle))
-		ret = PTR_ERR(handle);
-	else
-		*id = handle->id;
-	mutex_unlock(&client->lock);
-	if (ret)
-		dma_buf_put(buffer->dmabuf);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(ion_client_alloc_id);
-
-/**
- * ion_client_free_id() - ion_free() by handle id
- * @client: the client
- * @id: handle id
- *
- * Context: process context, may sleep.
- * Return: 0 or -EINVAL for an id that is not in the table.
- */
-int ion_client_free_id(struct ion_client *client, int id)
-{
-	struct dma_buf *dmabuf = NULL;
-	struct ion_handle *handle;
-	int ret = -EINVAL;
-
-	mutex_lock(&client->lock);
-	handle = id > 0 ? idr_find(&client->idr, id) : NULL;
-	if (handle) {
-		dmabuf = ion_handle_put_user(handle);
-		ret = 0;
-	}
-	mutex_unlock(&client->lock);
-	if (dmabuf)
-		dma_buf_put(dmabuf);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(ion_client_free_id);
-
-/**
- * ion_client_get_dma_buf_id() - a new reference to a handle id's dma-buf
- * @client: the client
- * @id: handle id
- *
- * Context: process context, may sleep.
- * Return: the dma-buf or ERR_PTR(-EINVAL).
- */
-struct dma_buf *ion_client_get_dma_buf_id(struct ion_client *client, int id)
-{
-	struct dma_buf *dmabuf = ERR_PTR(-EINVAL);
-	struct ion_handle *handle;
-
-	mutex_lock(&client->lock);
-	handle = id > 0 ? idr_find(&client->idr, id) : NULL;
-	if (handle) {
-		dmabuf = handle->buffer->dmabuf;
-		get_dma_buf(dmabuf);
-	}
-	mutex_unlock(&client->lock);
-	return dmabuf;
-}
-EXPORT_SYMBOL_IF_KUNIT(ion_client_get_dma_buf_id);
-
-/**
- * ion_client_import_id() - ion_import_dma_buf_obj() returning the id
- * @client: the client
- * @dmabuf: the dma-buf; the caller keeps its reference
- * @id: output: the handle id
- *
- * Context: process context, may sleep.
- * Return: 0 or an ion_import_dma_buf_obj() error.
- */
-int ion_client_import_id(struct ion_client *client, struct dma_buf *dmabuf,
-			 int *id)
-{
-	struct ion_handle *handle;
-	int ret = 0;
-
-	mutex_lock(&client->lock);
-	handle = ion_client_import(client, dmabuf);
-	if (IS_ERR(handle))
-		ret = PTR_ERR(handle);
-	else
-		*id = handle->id;
-	mutex_unlock(&client->lock);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(ion_client_import_id);

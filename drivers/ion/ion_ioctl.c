@@ -98,13 +98,13 @@ static long ion_ioctl_legacy_alloc(struct ion_client *client,
 {
 	int ret, id;
 
-	ret = ion_client_alloc_id(client, data->len, data->align,
+	ret = ion_legacy_id_alloc(client, data->len, data->align,
 				  data->heap_id_mask, data->flags, &id);
 	if (ret)
 		return ret;
 	data->handle = id;
 	if (copy_to_user(uarg, data, size)) {
-		ion_client_free_id(client, id);
+		ion_legacy_id_free(client, id);
 		return -EFAULT;
 	}
 	return 0;
@@ -116,7 +116,7 @@ static long ion_ioctl_free(struct ion_client *client, void __user *uarg)
 
 	if (copy_from_user(&data, uarg, sizeof(data)))
 		return -EFAULT;
-	return ion_client_free_id(client, data.handle);
+	return ion_legacy_id_free(client, data.handle);
 }
 
 static long ion_ioctl_share(struct ion_client *client, void __user *uarg)
@@ -126,7 +126,7 @@ static long ion_ioctl_share(struct ion_client *client, void __user *uarg)
 
 	if (copy_from_user(&data, uarg, sizeof(data)))
 		return -EFAULT;
-	dmabuf = ion_client_get_dma_buf_id(client, data.handle);
+	dmabuf = ion_legacy_id_get_dma_buf(client, data.handle);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
 	return ion_ioctl_install_fd(dmabuf, uarg, &data, sizeof(data), &data.fd);
@@ -143,14 +143,14 @@ static long ion_ioctl_import(struct ion_client *client, void __user *uarg)
 	dmabuf = dma_buf_get(data.fd);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
-	ret = ion_client_import_id(client, dmabuf, &id);
+	ret = ion_legacy_id_import(client, dmabuf, &id);
 	dma_buf_put(dmabuf);
 	if (ret)
 		return ret;
 	data.handle = id;
 	if (copy_to_user(uarg, &data, sizeof(data))) {
 		/* undo the user count this call added */
-		ion_client_free_id(client, id);
+		ion_legacy_id_free(client, id);
 		return -EFAULT;
 	}
 	return 0;
@@ -369,13 +369,13 @@ static long ion_compat_alloc(struct ion_client *client, void __user *uarg)
 	 */
 	if (PAGE_ALIGN((u64)data32.len) > U32_MAX)
 		return -EINVAL;
-	ret = ion_client_alloc_id(client, data32.len, data32.align,
+	ret = ion_legacy_id_alloc(client, data32.len, data32.align,
 				  data32.heap_id_mask, data32.flags, &id);
 	if (ret)
 		return ret;
 	data32.handle = id;
 	if (copy_to_user(uarg, &data32, sizeof(data32))) {
-		ion_client_free_id(client, id);
+		ion_legacy_id_free(client, id);
 		return -EFAULT;
 	}
 	return 0;

@@ -132,13 +132,20 @@ void ion_buffer_name(struct ion_buffer *buffer, char *name, size_t len);
 
 /* ion_client.c */
 struct ion_client *ion_client_create_user(struct ion_device *dev);
-int ion_client_alloc_id(struct ion_client *client, size_t len, size_t align,
-			unsigned int heap_id_mask, unsigned int flags, int *id);
-int ion_client_free_id(struct ion_client *client, int id);
-struct dma_buf *ion_client_get_dma_buf_id(struct ion_client *client, int id);
-int ion_client_import_id(struct ion_client *client, struct dma_buf *dmabuf,
-			 int *id);
+struct ion_handle *ion_handle_create(struct ion_client *client,
+				     struct ion_buffer *buffer);
+struct dma_buf *ion_handle_put_user(struct ion_handle *handle);
+struct ion_handle *ion_client_import(struct ion_client *client,
+				     struct dma_buf *dmabuf);
 unsigned int ion_client_handle_count(struct ion_client *client);
+
+/* ion_legacy_id.c: the legacy ioctls' handle ids */
+int ion_legacy_id_alloc(struct ion_client *client, size_t len, size_t align,
+			unsigned int heap_id_mask, unsigned int flags, int *id);
+int ion_legacy_id_free(struct ion_client *client, int id);
+struct dma_buf *ion_legacy_id_get_dma_buf(struct ion_client *client, int id);
+int ion_legacy_id_import(struct ion_client *client, struct dma_buf *dmabuf,
+			 int *id);
 
 /* ion_ioctl.c */
 extern const struct file_operations ion_fops;

@@ -449,39 +449,39 @@ static void ion_client_handle_ids(struct kunit *test)
 	struct dma_buf *dmabuf;
 	int id1, id2, id3, idb;
 
-	KUNIT_ASSERT_EQ(test, 0, ion_client_alloc_id(a, PAGE_SIZE, 0,
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_alloc(a, PAGE_SIZE, 0,
 						     ION_HEAP_SYSTEM_MASK, 0, &id1));
 	KUNIT_EXPECT_EQ(test, id1, 1);
-	KUNIT_ASSERT_EQ(test, 0, ion_client_alloc_id(a, PAGE_SIZE, 0,
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_alloc(a, PAGE_SIZE, 0,
 						     ION_HEAP_SYSTEM_MASK, 0, &id2));
 	KUNIT_EXPECT_EQ(test, id2, 2);
-	KUNIT_EXPECT_EQ(test, -ENODEV, ion_client_alloc_id(a, PAGE_SIZE, 0, 0, 0, &id3));
+	KUNIT_EXPECT_EQ(test, -ENODEV, ion_legacy_id_alloc(a, PAGE_SIZE, 0, 0, 0, &id3));
 
-	dmabuf = ion_client_get_dma_buf_id(a, id1);
+	dmabuf = ion_legacy_id_get_dma_buf(a, id1);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_client_test_dma_buf_put,
 							   dmabuf));
 	/* importing a buffer the client has: same id, one more count */
-	KUNIT_ASSERT_EQ(test, 0, ion_client_import_id(a, dmabuf, &id3));
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_import(a, dmabuf, &id3));
 	KUNIT_EXPECT_EQ(test, id3, id1);
 	/* another client: its own table, starting at 1 */
-	KUNIT_ASSERT_EQ(test, 0, ion_client_import_id(b, dmabuf, &idb));
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_import(b, dmabuf, &idb));
 	KUNIT_EXPECT_EQ(test, idb, 1);
 
-	KUNIT_EXPECT_EQ(test, 0, ion_client_free_id(a, id1));
-	KUNIT_EXPECT_EQ(test, 0, ion_client_free_id(a, id1));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_free_id(a, id1));
-	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_client_get_dma_buf_id(a, id1));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_free_id(a, 0));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_free_id(a, -1));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_free_id(a, 1000));
+	KUNIT_EXPECT_EQ(test, 0, ion_legacy_id_free(a, id1));
+	KUNIT_EXPECT_EQ(test, 0, ion_legacy_id_free(a, id1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_free(a, id1));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_legacy_id_get_dma_buf(a, id1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_free(a, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_free(a, -1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_free(a, 1000));
 	KUNIT_EXPECT_EQ(test, ion_client_handle_count(a), 1);
 	/* freed ids are not handed out again at once */
-	KUNIT_ASSERT_EQ(test, 0, ion_client_alloc_id(a, PAGE_SIZE, 0,
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_alloc(a, PAGE_SIZE, 0,
 						     ION_HEAP_SYSTEM_MASK, 0, &id3));
 	KUNIT_EXPECT_EQ(test, id3, 3);
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_import_id(a, NULL, &id3));
-	KUNIT_EXPECT_EQ(test, 0, ion_client_free_id(b, idb));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_import(a, NULL, &id3));
+	KUNIT_EXPECT_EQ(test, 0, ion_legacy_id_free(b, idb));
 	KUNIT_EXPECT_EQ(test, ion_client_handle_count(b), 0);
 }
 
