@@ -6,11 +6,16 @@
  * the client's table (an id for user space, a pointer for the kernel) that
  * holds one reference on the buffer's dma-buf.  Allocating or importing a
  * buffer adds one user count to its handle, freeing drops one; the handle
- * and its dma-buf reference go when the count reaches zero.  Kernel code
- * that validates a handle never dereferences it first: it looks the pointer
- * up in the client's table, so stale handles and handles of other clients
- * fail with -EINVAL.  The legacy ioctls' view of the same table, by id, is
- * ion_legacy_id.c.
+ * and its dma-buf reference go when the count reaches zero.
+ *
+ * The in-kernel API finds a handle by its id in the client's table, in
+ * constant time: a handle that is not there under that id (another
+ * client's, or one already freed) fails with -EINVAL.  For that a freed
+ * handle is not given back to the slab but kept, out of the table, on the
+ * client's list of spare handles, and reused for the client's next handle;
+ * so a stale pointer always points at a handle of its client, and the
+ * client never holds more handle structs than it had handles at once.  The
+ * legacy ioctls' view of the same table, by id alone, is ion_legacy_id.c.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -47,6 +52,7 @@ static struct ion_client *ion_client_create_pid(struct ion_device *dev,
 	mutex_init(&client->lock);
 	idr_init_base(&client->idr, 1);
 	client->handles = RB_ROOT;
+	INIT_LIST_HEAD(&client->spare_handles);
 	INIT_LIST_HEAD(&client->node);
 
 	mutex_lock(&dev->client_lock);
@@ -132,20 +138,25 @@ static struct ion_handle *ion_handle_find_buffer(struct ion_client *client,
 	return NULL;
 }
 
-/* Is @handle (not dereferenced) an entry of @client's table? */
-static bool ion_handle_is_valid(struct ion_client *client,
-				struct ion_handle *handle)
+/**
+ * ion_handle_lookup() - check a kernel caller's handle against the table
+ * @client: the client
+ * @handle: what the caller passed: a live handle of @client, a freed one
+ *	(a spare of its client), another client's, an ERR_PTR or NULL
+ *
+ * Context: @client->lock held.
+ * Return: @handle when it is in @client's table under its id, else NULL.
+ */
+static struct ion_handle *ion_handle_lookup(struct ion_client *client,
+					    struct ion_handle *handle)
 {
-	struct ion_handle *h;
-	int id;
-
 	lockdep_assert_held(&client->lock);
-	if (IS_ERR_OR_NULL(handle))
-		return false;
-	idr_for_each_entry(&client->idr, h, id)
-		if (h == handle)
-			return true;
-	return false;
+	if (IS_ERR_OR_NULL(handle) || handle->client != client)
+		return NULL;
+	/* A spare handle has id 0, which the table never holds. */
+	if (idr_find(&client->idr, handle->id) != handle)
+		return NULL;
+	return handle;
 }
 
 /**
@@ -167,18 +178,25 @@ struct ion_handle *ion_handle_create(struct ion_client *client,
 	int id;
 
 	lockdep_assert_held(&client->lock);
-	handle = kzalloc(sizeof(*handle), GFP_KERNEL);
-	if (!handle)
-		return ERR_PTR(-ENOMEM);
+	handle = list_first_entry_or_null(&client->spare_handles,
+					  struct ion_handle, spare);
+	if (handle) {
+		list_del(&handle->spare);
+	} else {
+		handle = kzalloc(sizeof(*handle), GFP_KERNEL);
+		if (!handle)
+			return ERR_PTR(-ENOMEM);
+		handle->client = client;
+	}
 	id = idr_alloc_cyclic(&client->idr, handle, 1, 0, GFP_KERNEL);
 	if (id < 0) {
-		kfree(handle);
+		list_add(&handle->spare, &client->spare_handles);
 		return ERR_PTR(id == -ENOSPC ? -EMFILE : id);
 	}
 	handle->id = id;
-	handle->client = client;
 	handle->buffer = buffer;
 	handle->user_cnt = 1;
+	handle->kmap_cnt = 0;
 
 	while (*p) {
 		struct ion_handle *h = rb_entry(*p, struct ion_handle, node);
@@ -193,8 +211,9 @@ struct ion_handle *ion_handle_create(struct ion_client *client,
 }
 
 /*
- * Take @handle out of the table and undo its kernel mappings.  Returns the
- * dma-buf whose reference the caller must drop after unlocking.
+ * Take @handle out of the table and undo its kernel mappings; it becomes a
+ * spare of its client.  Returns the dma-buf whose reference the caller must
+ * drop after unlocking.
  */
 static struct dma_buf *ion_handle_destroy(struct ion_handle *handle)
 {
@@ -209,7 +228,9 @@ static struct dma_buf *ion_handle_destroy(struct ion_handle *handle)
 	rb_erase(&handle->node, &client->handles);
 	idr_remove(&client->idr, handle->id);
 	atomic_dec(&buffer->handle_cnt);
-	kfree(handle);
+	handle->id = 0;
+	handle->buffer = NULL;
+	list_add(&handle->spare, &client->spare_handles);
 	return buffer->dmabuf;
 }
 
@@ -242,8 +263,8 @@ struct dma_buf *ion_handle_put_user(struct ion_handle *handle)
  */
 void ion_client_destroy(struct ion_client *client)
 {
+	struct ion_handle *handle, *tmp;
 	struct ion_device *dev;
-	struct ion_handle *handle;
 	struct rb_node *n;
 
 	if (IS_ERR_OR_NULL(client))
@@ -266,6 +287,8 @@ void ion_client_destroy(struct ion_client *client)
 	}
 	mutex_unlock(&client->lock);
 
+	list_for_each_entry_safe(handle, tmp, &client->spare_handles, spare)
+		kfree(handle);
 	idr_destroy(&client->idr);
 	mutex_destroy(&client->lock);
 	kfree(client->name);
@@ -358,7 +381,7 @@ void ion_free(struct ion_client *client, struct ion_handle *handle)
 	if (IS_ERR_OR_NULL(client))
 		return;
 	mutex_lock(&client->lock);
-	if (ion_handle_is_valid(client, handle))
+	if (ion_handle_lookup(client, handle))
 		dmabuf = ion_handle_put_user(handle);
 	else
 		pr_warn_once("%s: invalid handle for client %s\n", __func__,
@@ -373,9 +396,8 @@ EXPORT_SYMBOL_GPL(ion_free);
 static struct ion_buffer *ion_handle_buffer(struct ion_client *client,
 					    struct ion_handle *handle)
 {
-	if (!ion_handle_is_valid(client, handle))
-		return NULL;
-	return handle->buffer;
+	handle = ion_handle_lookup(client, handle);
+	return handle ? handle->buffer : NULL;
 }
 
 /**

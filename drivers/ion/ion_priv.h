@@ -57,9 +57,12 @@ struct ion_device {
  * @pid: tgid of the creating task, 0 for kernel threads
  * @node: entry in dev->clients, under dev->client_lock
  * @debugfs: the client's debugfs file
- * @lock: protects @idr, @handles and every handle's counts
- * @idr: handle id -> handle
+ * @lock: protects @idr, @handles, @spare_handles and every handle's
+ *	@id, @buffer, counts and list entries
+ * @idr: handle id -> handle, what the in-kernel API and the legacy ioctls
+ *	look handles up in
  * @handles: handles sorted by buffer address, for import
+ * @spare_handles: freed handles, out of @idr and @handles, for reuse
  */
 struct ion_client {
 	struct ion_device *dev;
@@ -70,24 +73,32 @@ struct ion_client {
 	struct mutex lock;		/* see @lock */
 	struct idr idr;
 	struct rb_root handles;
+	struct list_head spare_handles;
 };
 
 /**
  * struct ion_handle - a client's reference to a buffer
- * @client: the owning client
- * @buffer: the buffer; the handle holds one reference on its dma-buf
- * @node: entry in client->handles
- * @id: id in client->idr, what user space sees (starts at 1)
+ * @client: the owning client; never changes, also while the handle is a
+ *	spare
+ * @buffer: the buffer; the handle holds one reference on its dma-buf.
+ *	NULL while a spare
+ * @node: entry in client->handles while in the table
+ * @spare: entry in client->spare_handles while a spare
+ * @id: id in client->idr, what user space sees (starts at 1); 0 while a
+ *	spare
  * @user_cnt: allocations and imports not yet freed; the handle leaves the
  *	table when it drops to zero
  * @kmap_cnt: ion_map_kernel() calls not yet undone
  *
- * Counts are protected by client->lock.
+ * Everything but @client is protected by client->lock.
  */
 struct ion_handle {
 	struct ion_client *client;
 	struct ion_buffer *buffer;
-	struct rb_node node;
+	union {
+		struct rb_node node;
+		struct list_head spare;
+	};
 	int id;
 	unsigned int user_cnt;
 	unsigned int kmap_cnt;

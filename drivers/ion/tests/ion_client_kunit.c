@@ -441,6 +441,50 @@ static void ion_client_other_client_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, ion_handle_get_size(a, ERR_PTR(-EINVAL), &size));
 }
 
+/*
+ * Handles are found by id in the caller's own table: a handle of another
+ * client whose id is one of the caller's ids is still refused, and a freed
+ * handle is refused until its struct serves the client's next handle.  The
+ * test case succeeds if every call with a handle that is not the caller's
+ * fails with -EINVAL (or is ignored) and leaves both tables as they were.
+ */
+static void ion_client_other_client_same_id(struct kunit *test)
+{
+	struct ion_client *a = ion_client_test_create(test, "ion_kunit_a");
+	struct ion_client *b = ion_client_test_create(test, "ion_kunit_b");
+	struct ion_handle *ha, *hb, *stale;
+	size_t size;
+
+	ha = ion_alloc(a, PAGE_SIZE, 0, ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ha);
+	hb = ion_alloc(b, 2 * PAGE_SIZE, 0, ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hb);
+	KUNIT_ASSERT_EQ(test, ha->id, hb->id);
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_handle_get_size(b, ha, &size));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_map_kernel(b, ha));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_share_dma_buf(a, hb));
+	ion_unmap_kernel(a, hb);
+	ion_free(a, hb);
+	ion_free(b, ha);
+	KUNIT_EXPECT_EQ(test, ion_client_handle_count(a), 1);
+	KUNIT_EXPECT_EQ(test, ion_client_handle_count(b), 1);
+	KUNIT_EXPECT_EQ(test, 0, ion_handle_get_size(a, ha, &size));
+	KUNIT_EXPECT_EQ(test, size, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0, ion_handle_get_size(b, hb, &size));
+	KUNIT_EXPECT_EQ(test, size, 2 * PAGE_SIZE);
+
+	/* freed: refused by both clients, a second free ignored */
+	stale = ha;
+	ion_free(a, ha);
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_handle_get_size(a, stale, &size));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_sg_table(a, stale));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_handle_get_size(b, stale, &size));
+	ion_free(a, stale);
+	KUNIT_EXPECT_EQ(test, ion_client_handle_count(a), 0);
+	KUNIT_EXPECT_EQ(test, ion_client_handle_count(b), 1);
+}
+
 /* The id table behind the legacy ioctls. */
 static void ion_client_handle_ids(struct kunit *test)
 {
@@ -535,6 +579,7 @@ static struct kunit_case ion_client_test_cases[] = {
 	KUNIT_CASE(ion_client_readonly_view),
 	KUNIT_CASE(ion_client_foreign),
 	KUNIT_CASE(ion_client_other_client_errors),
+	KUNIT_CASE(ion_client_other_client_same_id),
 	KUNIT_CASE(ion_client_handle_ids),
 	KUNIT_CASE(ion_client_destroy_live),
 	{}
