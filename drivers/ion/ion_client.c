@@ -433,14 +433,15 @@ EXPORT_SYMBOL_GPL(ion_phys);
  * @client: the client
  * @handle: a handle of @client
  *
- * The mapping is counted per handle and per buffer: every call needs one
- * ion_unmap_kernel(), and ion_free() of the handle's last user count or
- * ion_client_destroy() undoes what is left.  It is independent of user
- * space's begin/end_cpu_access.
+ * The mapping is the buffer's one kernel mapping (its dma-buf's vmap,
+ * shared with dma_buf_vmap() users), counted per handle too: every call
+ * needs one ion_unmap_kernel(), and ion_free() of the handle's last user
+ * count or ion_client_destroy() undoes what is left.  It is independent of
+ * user space's begin/end_cpu_access.
  *
  * Context: process context, may sleep.
  * Return: the kernel address, or ERR_PTR(-EINVAL) (bad client or handle),
- * -EOVERFLOW (count overflow), -ENOMEM.  Never NULL.
+ * -EOVERFLOW (the handle's count overflows), -ENOMEM.  Never NULL.
  */
 void *ion_map_kernel(struct ion_client *client, struct ion_handle *handle)
 {

@@ -14,7 +14,7 @@
 #include <linux/rwsem.h>
 
 /**
- * struct ion_device - one ION device: its heaps, clients and buffers
+ * struct ion_device - one ION device: its heaps and clients
  * @misc: the character device (/dev/ion for the default device)
  * @name: device name, also the debugfs directory name
  * @heap_lock: protects @heaps; held for reading across an allocation so
@@ -25,8 +25,6 @@
  * @custom_ioctl: ION_IOC_CUSTOM handler or NULL
  * @client_lock: protects @clients and the client debugfs names
  * @clients: every client (user and kernel)
- * @buffer_lock: protects @buffers
- * @buffers: every live buffer, for debugfs accounting
  * @debug_root: debugfs directory or NULL
  * @heaps_debug_root: debugfs "heaps" directory
  * @clients_debug_root: debugfs "clients" directory
@@ -42,8 +40,6 @@ struct ion_device {
 			     unsigned long arg);
 	struct mutex client_lock;	/* see @client_lock */
 	struct list_head clients;
-	struct mutex buffer_lock;	/* see @buffer_lock */
-	struct list_head buffers;
 	struct dentry *debug_root;
 	struct dentry *heaps_debug_root;
 	struct dentry *clients_debug_root;

@@ -192,16 +192,16 @@ static void ion_client_map_kernel(struct kunit *test)
 	b = ion_map_kernel(client, handle);
 	KUNIT_EXPECT_PTR_EQ(test, a, b);
 	KUNIT_EXPECT_EQ(test, handle->kmap_cnt, 2);
-	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 2);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 2);
 	a[PAGE_SIZE] = 0x5a;
 
 	ion_unmap_kernel(client, handle);
 	ion_unmap_kernel(client, handle);
-	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 0);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 0);
 	/* one unmap too many: warns once, changes nothing */
 	ion_unmap_kernel(client, handle);
 	KUNIT_EXPECT_EQ(test, handle->kmap_cnt, 0);
-	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 0);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 0);
 
 	a = ion_map_kernel(client, handle);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
@@ -409,9 +409,13 @@ static void ion_client_foreign(struct kunit *test)
 	handle = ion_alloc(client, PAGE_SIZE, 0, ION_HEAP_SYSTEM_MASK, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, handle);
 	KUNIT_ASSERT_EQ(test, 0, ion_dma_buf_map_kernel(handle->buffer->dmabuf, &map));
-	KUNIT_EXPECT_EQ(test, handle->buffer->kmap_cnt, 1);
+	KUNIT_EXPECT_EQ(test, handle->buffer->dmabuf->vmapping_counter, 1);
+	/* the same mapping as ion_map_kernel()'s, counted once more */
+	KUNIT_EXPECT_PTR_EQ(test, map.vaddr, ion_map_kernel(client, handle));
+	KUNIT_EXPECT_EQ(test, handle->buffer->dmabuf->vmapping_counter, 2);
+	ion_unmap_kernel(client, handle);
 	ion_dma_buf_unmap_kernel(handle->buffer->dmabuf, &map);
-	KUNIT_EXPECT_EQ(test, handle->buffer->kmap_cnt, 0);
+	KUNIT_EXPECT_EQ(test, handle->buffer->dmabuf->vmapping_counter, 0);
 }
 
 static void ion_client_other_client_errors(struct kunit *test)
