@@ -2,6 +2,63 @@
 /*
  * ION core internals shared by the core's files: the device, clients,
  * handles, and the functions one file offers the others.
+ *
+ * Locking
+ * =======
+ *
+ * Every lock of ION, what it protects, and the order of each pair that
+ * nests (outer first; a lock not named in a pair is never held with the
+ * other).  Documentation/driver-api/ion.rst has the same section.
+ *
+ * Locks:
+ *
+ * - ion_device.heap_lock (rwsem): the device's heap list; read across an
+ *   allocation and a heap query, written to add or remove a heap.
+ * - ion_device.custom_lock (rwsem): the ION_IOC_CUSTOM handler; read across
+ *   a call of it.
+ * - ion_device.client_lock (mutex): the device's client list and the names
+ *   of the clients' debugfs files.
+ * - ion_client.lock (mutex): the client's handle table (id table, tree by
+ *   buffer, spare handles) and every count of its handles.
+ * - ion_heap.buffers_lock (spinlock): the heap's list of live buffers.
+ * - ion_buffer.lock (mutex): the buffer's attachment list and its kernel
+ *   mapping's address.
+ * - ion_page_pool.lock (spinlock): a pool's clean and dirty lists and
+ *   their counts.
+ * - ion_dma_heap_list_lock (mutex, ion_dma_heap.c): the list of ION heaps
+ *   exported in /dev/dma_heap; ion_dma_heap.lock (rwsem): one exported
+ *   heap's link to its ION heap.
+ * - locks of other subsystems ION takes: the dma-buf's reservation lock
+ *   (dma_resv, a ww_mutex), the dma-buf's name_lock (spinlock), the
+ *   carveout heap's and the CMA heap's own allocator locks.
+ *
+ * Order:
+ *
+ * - device.custom_lock -> every other lock: a custom handler may call any
+ *   client function.
+ * - device.heap_lock -> the heaps' own locks (pool.lock, the allocators'
+ *   locks), heap.buffers_lock: an allocation runs under it for reading.
+ * - dma_heap_list_lock -> device.heap_lock, dma_heap.lock, and the
+ *   DMA-BUF heap core's list lock (dma_heap_add()).
+ * - dma_heap.lock -> device.heap_lock: an allocation through
+ *   /dev/dma_heap/ion-<name> holds the node's lock for reading.
+ * - device.client_lock -> client.lock: heap debugfs sums each client's
+ *   handles.
+ * - client.lock -> dma_resv: ion_map_kernel() maps, and freeing a handle
+ *   unmaps, the buffer's dma-buf.
+ * - client.lock -> dma-buf name_lock: client debugfs prints buffer names.
+ * - dma_resv -> buffer.lock: the dma-buf core calls map, vmap and vunmap
+ *   under the reservation lock, and they set the buffer's fields.
+ * - heap.buffers_lock -> dma-buf name_lock: heap debugfs prints the names
+ *   of orphaned buffers.
+ * - device.heap_lock -> mmap_lock: a heap query copies the heap list to
+ *   user space under it; no other ION lock is held across a user copy, and
+ *   none when an fd is installed.
+ *
+ * No lock of the device is taken when a buffer is allocated or released.
+ * A dma-buf reference may be dropped under client.lock: the file's release
+ * is deferred (fput()), so the buffer's release never runs under an ION
+ * lock.
  */
 #ifndef _ION_PRIV_H
 #define _ION_PRIV_H
