@@ -3,13 +3,16 @@
  * ION buffers: allocation from the heaps of a mask in priority order, and
  * the one dma_buf_ops that exports every buffer of every heap.  The buffer
  * is the dma-buf: it lives until the dma-buf's last reference (handle, fd,
- * mapping, attachment or kernel user) goes.
+ * mapping, attachment or kernel user) goes.  Its kernel mapping is the
+ * dma-buf's vmap, counted once, by the dma-buf core, for every user
+ * (ion_map_kernel(), dma_buf_vmap() of the buffer or of a read-only view).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
 #include <linux/err.h>
 #include <linux/highmem.h>
 #include <linux/ion.h>
@@ -100,50 +103,39 @@ static void *ion_buffer_vmap(struct ion_buffer *buffer)
  * ion_buffer_kmap_get() - take a counted kernel mapping of the buffer
  * @buffer: the buffer
  *
- * Context: process context, takes buffer->lock.
- * Return: the kernel address, or ERR_PTR(-ENOMEM / -EOVERFLOW).
+ * The count is the dma-buf's own (dma_buf_vmap_unlocked()): the first user
+ * maps the buffer, the others share the address.
+ *
+ * Context: process context; takes the dma-buf's reservation lock, so the
+ * caller must not hold it.
+ * Return: the kernel address, or ERR_PTR(-ENOMEM).
  */
 void *ion_buffer_kmap_get(struct ion_buffer *buffer)
 {
-	void *vaddr;
+	struct iosys_map map;
+	int ret;
 
-	mutex_lock(&buffer->lock);
-	if (buffer->kmap_cnt) {
-		if (buffer->kmap_cnt == UINT_MAX) {
-			vaddr = ERR_PTR(-EOVERFLOW);
-			goto unlock;
-		}
-		buffer->kmap_cnt++;
-		vaddr = buffer->vaddr;
-		goto unlock;
-	}
-	vaddr = ion_buffer_vmap(buffer);
-	if (IS_ERR(vaddr))
-		goto unlock;
-	buffer->vaddr = vaddr;
-	buffer->kmap_cnt = 1;
-unlock:
-	mutex_unlock(&buffer->lock);
-	return vaddr;
+	ret = dma_buf_vmap_unlocked(buffer->dmabuf, &map);
+	if (ret)
+		return ERR_PTR(ret);
+	return map.vaddr;
 }
 
 /**
  * ion_buffer_kmap_put() - drop a mapping taken with ion_buffer_kmap_get()
  * @buffer: the buffer
  *
- * Context: process context, takes buffer->lock.
+ * Context: process context; takes the dma-buf's reservation lock, so the
+ * caller must not hold it.
  */
 void ion_buffer_kmap_put(struct ion_buffer *buffer)
 {
-	mutex_lock(&buffer->lock);
-	if (WARN_ON_ONCE(!buffer->kmap_cnt))
-		goto unlock;
-	if (!--buffer->kmap_cnt) {
-		vunmap(buffer->vaddr);
-		buffer->vaddr = NULL;
-	}
-unlock:
-	mutex_unlock(&buffer->lock);
+	/* The mapping the caller holds keeps vaddr set and unchanged. */
+	struct iosys_map map = IOSYS_MAP_INIT_VADDR(READ_ONCE(buffer->vaddr));
+
+	if (WARN_ON_ONCE(!map.vaddr))
+		return;
+	dma_buf_vunmap_unlocked(buffer->dmabuf, &map);
 }
 
 /*
@@ -157,7 +149,7 @@ static void ion_buffer_sync(struct ion_buffer *buffer,
 	struct ion_buffer_attachment *a;
 
 	mutex_lock(&buffer->lock);
-	if (buffer->kmap_cnt) {
+	if (buffer->vaddr) {
 		if (for_cpu)
 			invalidate_kernel_vmap_range(buffer->vaddr, buffer->size);
 		else
@@ -307,12 +299,22 @@ static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * The dma-buf core calls vmap for the first mapping of the buffer's dma-buf
+ * and vunmap after the last one, under the reservation lock.
+ */
 static int ion_buffer_dma_buf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 {
-	void *vaddr = ion_buffer_kmap_get(dmabuf->priv);
+	struct ion_buffer *buffer = dmabuf->priv;
+	void *vaddr;
 
+	dma_resv_assert_held(dmabuf->resv);
+	vaddr = ion_buffer_vmap(buffer);
 	if (IS_ERR(vaddr))
 		return PTR_ERR(vaddr);
+	mutex_lock(&buffer->lock);
+	buffer->vaddr = vaddr;
+	mutex_unlock(&buffer->lock);
 	iosys_map_set_vaddr(map, vaddr);
 	return 0;
 }
@@ -320,8 +322,13 @@ static int ion_buffer_dma_buf_vmap(struct dma_buf *dmabuf, struct iosys_map *map
 static void ion_buffer_dma_buf_vunmap(struct dma_buf *dmabuf,
 				      struct iosys_map *map)
 {
-	ion_buffer_kmap_put(dmabuf->priv);
-	iosys_map_clear(map);
+	struct ion_buffer *buffer = dmabuf->priv;
+
+	dma_resv_assert_held(dmabuf->resv);
+	mutex_lock(&buffer->lock);
+	buffer->vaddr = NULL;
+	mutex_unlock(&buffer->lock);
+	vunmap(map->vaddr);
 }
 
 /*
@@ -347,14 +354,13 @@ static void ion_buffer_release(struct dma_buf *dmabuf)
 	struct ion_buffer *buffer = dmabuf->priv;
 	struct ion_heap *heap = buffer->heap;
 	struct module *owner = heap->owner;
-	struct ion_device *dev = buffer->dev;
 
-	/* Leave the accounting lists before anything is torn down. */
-	mutex_lock(&dev->buffer_lock);
+	/* Leave the heap's list before anything is torn down. */
+	spin_lock(&heap->buffers_lock);
 	list_del(&buffer->node);
-	mutex_unlock(&dev->buffer_lock);
+	spin_unlock(&heap->buffers_lock);
 
-	WARN_ON_ONCE(buffer->kmap_cnt);
+	WARN_ON_ONCE(buffer->vaddr);
 	WARN_ON_ONCE(!list_empty(&buffer->attachments));
 	heap->ops->free(buffer);
 	atomic_long_sub(buffer->size, &heap->num_bytes);
@@ -382,10 +388,13 @@ static const struct dma_buf_ops ion_dma_buf_ops = {
 
 /*
  * A read-only view is a second dma-buf of the same buffer whose file is
- * O_RDONLY.  It shares the buffer's ops except two: mmap refuses every
- * writable mapping (a private one would write to a copy, never to the
- * buffer), and release drops the reference the view holds on the buffer's
- * own dma-buf, which keeps the buffer alive.
+ * O_RDONLY and whose reservation object is the buffer's dma-buf's.  It
+ * shares the buffer's ops except these: mmap refuses every writable mapping
+ * (a private one would write to a copy, never to the buffer), vmap and
+ * vunmap take and drop a mapping of the buffer's dma-buf (the one count of
+ * the buffer's kernel mapping; the shared reservation lock is held), and
+ * release drops the reference the view holds on the buffer's own dma-buf,
+ * which keeps the buffer alive.
  */
 static int ion_buffer_ro_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
@@ -393,6 +402,20 @@ static int ion_buffer_ro_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma
 		return -EACCES;
 	vm_flags_clear(vma, VM_MAYWRITE);
 	return ion_buffer_mmap(dmabuf, vma);
+}
+
+static int ion_buffer_ro_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct ion_buffer *buffer = dmabuf->priv;
+
+	return dma_buf_vmap(buffer->dmabuf, map);
+}
+
+static void ion_buffer_ro_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct ion_buffer *buffer = dmabuf->priv;
+
+	dma_buf_vunmap(buffer->dmabuf, map);
 }
 
 static void ion_buffer_ro_release(struct dma_buf *dmabuf)
@@ -410,8 +433,8 @@ static const struct dma_buf_ops ion_dma_buf_ro_ops = {
 	.begin_cpu_access = ion_buffer_begin_cpu_access,
 	.end_cpu_access = ion_buffer_end_cpu_access,
 	.mmap = ion_buffer_ro_mmap,
-	.vmap = ion_buffer_dma_buf_vmap,
-	.vunmap = ion_buffer_dma_buf_vunmap,
+	.vmap = ion_buffer_ro_vmap,
+	.vunmap = ion_buffer_ro_vunmap,
 	.release = ion_buffer_ro_release,
 };
 
@@ -465,9 +488,10 @@ EXPORT_SYMBOL_IF_KUNIT(ion_dma_buf_to_buffer);
  * ion_buffer_export_readonly() - export a read-only view of a buffer
  * @dmabuf: an ION dma-buf or a read-only view of one
  *
- * The view is a new dma-buf with an O_RDONLY file over the same memory.  It
- * holds a reference on the buffer's own dma-buf and starts with the same
- * name (DMA_BUF_SET_NAME).
+ * The view is a new dma-buf with an O_RDONLY file over the same memory and
+ * with the same reservation object.  It holds a reference on the buffer's
+ * own dma-buf (which keeps that reservation object alive) and starts with
+ * the same name (DMA_BUF_SET_NAME).
  *
  * Context: process context.
  * Return: the view, whose reference the caller owns, or ERR_PTR(-EINVAL)
@@ -489,6 +513,7 @@ struct dma_buf *ion_buffer_export_readonly(struct dma_buf *dmabuf)
 	exp_info.ops = &ion_dma_buf_ro_ops;
 	exp_info.size = buffer->size;
 	exp_info.flags = O_RDONLY;
+	exp_info.resv = buffer->dmabuf->resv;
 	exp_info.priv = buffer;
 	get_dma_buf(buffer->dmabuf);
 	view = dma_buf_export(&exp_info);
@@ -556,8 +581,7 @@ void ion_dma_buf_unmap_kernel(struct dma_buf *dmabuf, struct iosys_map *map)
 }
 EXPORT_SYMBOL_GPL(ion_dma_buf_unmap_kernel);
 
-static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_device *dev,
-						     struct ion_heap *heap,
+static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_heap *heap,
 						     size_t len, size_t align,
 						     unsigned int flags)
 {
@@ -577,7 +601,6 @@ static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_device *dev,
 		goto put_owner;
 	}
 	buffer->heap = heap;
-	buffer->dev = dev;
 	buffer->size = len;
 	buffer->flags = flags;
 	mutex_init(&buffer->lock);
@@ -618,9 +641,9 @@ static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_device *dev,
 	/* The buffer's reference on its heap, dropped in ion_buffer_release(). */
 	refcount_inc(&heap->ref);
 
-	mutex_lock(&dev->buffer_lock);
-	list_add_tail(&buffer->node, &dev->buffers);
-	mutex_unlock(&dev->buffer_lock);
+	spin_lock(&heap->buffers_lock);
+	list_add_tail(&buffer->node, &heap->buffers);
+	spin_unlock(&heap->buffers_lock);
 	return buffer;
 
 free_pages:
@@ -669,7 +692,7 @@ struct ion_buffer *ion_buffer_create(struct ion_device *dev, size_t len,
 	list_for_each_entry(heap, &dev->heaps, node) {
 		if (!ion_heap_matches(heap, heap_id_mask))
 			continue;
-		buffer = ion_buffer_alloc_from_heap(dev, heap, len, align, flags);
+		buffer = ion_buffer_alloc_from_heap(heap, len, align, flags);
 		if (!IS_ERR(buffer) || PTR_ERR(buffer) == -EINTR)
 			break;
 	}

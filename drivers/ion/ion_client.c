@@ -6,10 +6,16 @@
  * the client's table (an id for user space, a pointer for the kernel) that
  * holds one reference on the buffer's dma-buf.  Allocating or importing a
  * buffer adds one user count to its handle, freeing drops one; the handle
- * and its dma-buf reference go when the count reaches zero.  Kernel code
- * that validates a handle never dereferences it first: it looks the pointer
- * up in the client's table, so stale handles and handles of other clients
- * fail with -EINVAL.
+ * and its dma-buf reference go when the count reaches zero.
+ *
+ * The in-kernel API finds a handle by its id in the client's table, in
+ * constant time: a handle that is not there under that id (another
+ * client's, or one already freed) fails with -EINVAL.  For that a freed
+ * handle is not given back to the slab but kept, out of the table, on the
+ * client's list of spare handles, and reused for the client's next handle;
+ * so a stale pointer always points at a handle of its client, and the
+ * client never holds more handle structs than it had handles at once.  The
+ * legacy ioctls' view of the same table, by id alone, is ion_legacy_id.c.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -46,6 +52,7 @@ static struct ion_client *ion_client_create_pid(struct ion_device *dev,
 	mutex_init(&client->lock);
 	idr_init_base(&client->idr, 1);
 	client->handles = RB_ROOT;
+	INIT_LIST_HEAD(&client->spare_handles);
 	INIT_LIST_HEAD(&client->node);
 
 	mutex_lock(&dev->client_lock);
@@ -131,46 +138,65 @@ static struct ion_handle *ion_handle_find_buffer(struct ion_client *client,
 	return NULL;
 }
 
-/* Is @handle (not dereferenced) an entry of @client's table? */
-static bool ion_handle_is_valid(struct ion_client *client,
-				struct ion_handle *handle)
+/**
+ * ion_handle_lookup() - check a kernel caller's handle against the table
+ * @client: the client
+ * @handle: what the caller passed: a live handle of @client, a freed one
+ *	(a spare of its client), another client's, an ERR_PTR or NULL
+ *
+ * Context: @client->lock held.
+ * Return: @handle when it is in @client's table under its id, else NULL.
+ */
+static struct ion_handle *ion_handle_lookup(struct ion_client *client,
+					    struct ion_handle *handle)
 {
-	struct ion_handle *h;
-	int id;
-
 	lockdep_assert_held(&client->lock);
-	if (IS_ERR_OR_NULL(handle))
-		return false;
-	idr_for_each_entry(&client->idr, h, id)
-		if (h == handle)
-			return true;
-	return false;
+	if (IS_ERR_OR_NULL(handle) || handle->client != client)
+		return NULL;
+	/* A spare handle has id 0, which the table never holds. */
+	if (idr_find(&client->idr, handle->id) != handle)
+		return NULL;
+	return handle;
 }
 
-/*
- * Add a handle for @buffer to @client's table with one user count.  The
- * caller's dma-buf reference is handed over to the handle on success.
+/**
+ * ion_handle_create() - add a handle for a buffer to the client's table
+ * @client: the client
+ * @buffer: the buffer, which the client has no handle for yet
+ *
+ * The handle starts with one user count.  The caller's dma-buf reference
+ * is handed over to the handle on success.
+ *
+ * Context: process context, @client->lock held.
+ * Return: the handle, or ERR_PTR(-ENOMEM) or ERR_PTR(-EMFILE) (no id left).
  */
-static struct ion_handle *ion_handle_create(struct ion_client *client,
-					    struct ion_buffer *buffer)
+struct ion_handle *ion_handle_create(struct ion_client *client,
+				     struct ion_buffer *buffer)
 {
 	struct rb_node **p = &client->handles.rb_node, *parent = NULL;
 	struct ion_handle *handle;
 	int id;
 
 	lockdep_assert_held(&client->lock);
-	handle = kzalloc(sizeof(*handle), GFP_KERNEL);
-	if (!handle)
-		return ERR_PTR(-ENOMEM);
+	handle = list_first_entry_or_null(&client->spare_handles,
+					  struct ion_handle, spare);
+	if (handle) {
+		list_del(&handle->spare);
+	} else {
+		handle = kzalloc(sizeof(*handle), GFP_KERNEL);
+		if (!handle)
+			return ERR_PTR(-ENOMEM);
+		handle->client = client;
+	}
 	id = idr_alloc_cyclic(&client->idr, handle, 1, 0, GFP_KERNEL);
 	if (id < 0) {
-		kfree(handle);
+		list_add(&handle->spare, &client->spare_handles);
 		return ERR_PTR(id == -ENOSPC ? -EMFILE : id);
 	}
 	handle->id = id;
-	handle->client = client;
 	handle->buffer = buffer;
 	handle->user_cnt = 1;
+	handle->kmap_cnt = 0;
 
 	while (*p) {
 		struct ion_handle *h = rb_entry(*p, struct ion_handle, node);
@@ -185,8 +211,9 @@ static struct ion_handle *ion_handle_create(struct ion_client *client,
 }
 
 /*
- * Take @handle out of the table and undo its kernel mappings.  Returns the
- * dma-buf whose reference the caller must drop after unlocking.
+ * Take @handle out of the table and undo its kernel mappings; it becomes a
+ * spare of its client.  Returns the dma-buf whose reference the caller must
+ * drop after unlocking.
  */
 static struct dma_buf *ion_handle_destroy(struct ion_handle *handle)
 {
@@ -201,12 +228,21 @@ static struct dma_buf *ion_handle_destroy(struct ion_handle *handle)
 	rb_erase(&handle->node, &client->handles);
 	idr_remove(&client->idr, handle->id);
 	atomic_dec(&buffer->handle_cnt);
-	kfree(handle);
+	handle->id = 0;
+	handle->buffer = NULL;
+	list_add(&handle->spare, &client->spare_handles);
 	return buffer->dmabuf;
 }
 
-/* Drop one user count; returns the dma-buf to put when the handle went. */
-static struct dma_buf *ion_handle_put_user(struct ion_handle *handle)
+/**
+ * ion_handle_put_user() - drop one user count of a handle
+ * @handle: a handle in its client's table
+ *
+ * Context: the client's lock held.
+ * Return: the dma-buf whose reference the caller must drop after unlocking
+ * when the count reached zero and the handle left the table, else NULL.
+ */
+struct dma_buf *ion_handle_put_user(struct ion_handle *handle)
 {
 	lockdep_assert_held(&handle->client->lock);
 	if (--handle->user_cnt)
@@ -227,8 +263,8 @@ static struct dma_buf *ion_handle_put_user(struct ion_handle *handle)
  */
 void ion_client_destroy(struct ion_client *client)
 {
+	struct ion_handle *handle, *tmp;
 	struct ion_device *dev;
-	struct ion_handle *handle;
 	struct rb_node *n;
 
 	if (IS_ERR_OR_NULL(client))
@@ -251,6 +287,8 @@ void ion_client_destroy(struct ion_client *client)
 	}
 	mutex_unlock(&client->lock);
 
+	list_for_each_entry_safe(handle, tmp, &client->spare_handles, spare)
+		kfree(handle);
 	idr_destroy(&client->idr);
 	mutex_destroy(&client->lock);
 	kfree(client->name);
@@ -343,7 +381,7 @@ void ion_free(struct ion_client *client, struct ion_handle *handle)
 	if (IS_ERR_OR_NULL(client))
 		return;
 	mutex_lock(&client->lock);
-	if (ion_handle_is_valid(client, handle))
+	if (ion_handle_lookup(client, handle))
 		dmabuf = ion_handle_put_user(handle);
 	else
 		pr_warn_once("%s: invalid handle for client %s\n", __func__,
@@ -358,9 +396,8 @@ EXPORT_SYMBOL_GPL(ion_free);
 static struct ion_buffer *ion_handle_buffer(struct ion_client *client,
 					    struct ion_handle *handle)
 {
-	if (!ion_handle_is_valid(client, handle))
-		return NULL;
-	return handle->buffer;
+	handle = ion_handle_lookup(client, handle);
+	return handle ? handle->buffer : NULL;
 }
 
 /**
@@ -396,14 +433,15 @@ EXPORT_SYMBOL_GPL(ion_phys);
  * @client: the client
  * @handle: a handle of @client
  *
- * The mapping is counted per handle and per buffer: every call needs one
- * ion_unmap_kernel(), and ion_free() of the handle's last user count or
- * ion_client_destroy() undoes what is left.  It is independent of user
- * space's begin/end_cpu_access.
+ * The mapping is the buffer's one kernel mapping (its dma-buf's vmap,
+ * shared with dma_buf_vmap() users), counted per handle too: every call
+ * needs one ion_unmap_kernel(), and ion_free() of the handle's last user
+ * count or ion_client_destroy() undoes what is left.  It is independent of
+ * user space's begin/end_cpu_access.
  *
  * Context: process context, may sleep.
  * Return: the kernel address, or ERR_PTR(-EINVAL) (bad client or handle),
- * -EOVERFLOW (count overflow), -ENOMEM.  Never NULL.
+ * -EOVERFLOW (the handle's count overflows), -ENOMEM.  Never NULL.
  */
 void *ion_map_kernel(struct ion_client *client, struct ion_handle *handle)
 {
@@ -536,9 +574,19 @@ int ion_share_dma_buf_fd(struct ion_client *client, struct ion_handle *handle)
 }
 EXPORT_SYMBOL_GPL(ion_share_dma_buf_fd);
 
-/* Find or create @client's handle for ION dma-buf @dmabuf, +1 user count. */
-static struct ion_handle *ion_client_import(struct ion_client *client,
-					    struct dma_buf *dmabuf)
+/**
+ * ion_client_import() - find or create a client's handle for an ION dma-buf
+ * @client: the client
+ * @dmabuf: the dma-buf or NULL; the caller keeps its reference
+ *
+ * Adds one user count to the handle.
+ *
+ * Context: process context, @client->lock held.
+ * Return: the handle, or ERR_PTR(-EINVAL) (NULL or not ION's), -EACCES (a
+ * read-only view), -EOVERFLOW, or an ion_handle_create() error.
+ */
+struct ion_handle *ion_client_import(struct ion_client *client,
+				     struct dma_buf *dmabuf)
 {
 	struct ion_buffer *buffer = ion_dma_buf_to_buffer(dmabuf);
 	struct ion_handle *handle;
@@ -713,119 +761,3 @@ int ion_handle_get_heap_id(struct ion_client *client, struct ion_handle *handle,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(ion_handle_get_heap_id);
-
-/* ---------------------------------------------------------------------
- * Handle ids, for the legacy ioctls
- */
-
-/**
- * ion_client_alloc_id() - ion_alloc() returning the handle's id
- * @client: the client
- * @len: see ion_alloc()
- * @align: see ion_alloc()
- * @heap_id_mask: see ion_alloc()
- * @flags: see ion_alloc()
- * @id: output: the handle id
- *
- * Context: process context, sleeps.
- * Return: 0 or an ion_alloc() error.
- */
-int ion_client_alloc_id(struct ion_client *client, size_t len, size_t align,
-			unsigned int heap_id_mask, unsigned int flags, int *id)
-{
-	struct ion_buffer *buffer;
-	struct ion_handle *handle;
-	int ret = 0;
-
-	buffer = ion_buffer_create(client->dev, len, align, heap_id_mask, flags);
-	if (IS_ERR(buffer))
-		return PTR_ERR(buffer);
-	mutex_lock(&client->lock);
-	handle = ion_handle_create(client, buffer);
-	if (IS_ERR(handle))
-		ret = PTR_ERR(handle);
-	else
-		*id = handle->id;
-	mutex_unlock(&client->lock);
-	if (ret)
-		dma_buf_put(buffer->dmabuf);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(ion_client_alloc_id);
-
-/**
- * ion_client_free_id() - ion_free() by handle id
- * @client: the client
- * @id: handle id
- *
- * Context: process context, may sleep.
- * Return: 0 or -EINVAL for an id that is not in the table.
- */
-int ion_client_free_id(struct ion_client *client, int id)
-{
-	struct dma_buf *dmabuf = NULL;
-	struct ion_handle *handle;
-	int ret = -EINVAL;
-
-	mutex_lock(&client->lock);
-	handle = id > 0 ? idr_find(&client->idr, id) : NULL;
-	if (handle) {
-		dmabuf = ion_handle_put_user(handle);
-		ret = 0;
-	}
-	mutex_unlock(&client->lock);
-	if (dmabuf)
-		dma_buf_put(dmabuf);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(ion_client_free_id);
-
-/**
- * ion_client_get_dma_buf_id() - a new reference to a handle id's dma-buf
- * @client: the client
- * @id: handle id
- *
- * Context: process context, may sleep.
- * Return: the dma-buf or ERR_PTR(-EINVAL).
- */
-struct dma_buf *ion_client_get_dma_buf_id(struct ion_client *client, int id)
-{
-	struct dma_buf *dmabuf = ERR_PTR(-EINVAL);
-	struct ion_handle *handle;
-
-	mutex_lock(&client->lock);
-	handle = id > 0 ? idr_find(&client->idr, id) : NULL;
-	if (handle) {
-		dmabuf = handle->buffer->dmabuf;
-		get_dma_buf(dmabuf);
-	}
-	mutex_unlock(&client->lock);
-	return dmabuf;
-}
-EXPORT_SYMBOL_IF_KUNIT(ion_client_get_dma_buf_id);
-
-/**
- * ion_client_import_id() - ion_import_dma_buf_obj() returning the id
- * @client: the client
- * @dmabuf: the dma-buf; the caller keeps its reference
- * @id: output: the handle id
- *
- * Context: process context, may sleep.
- * Return: 0 or an ion_import_dma_buf_obj() error.
- */
-int ion_client_import_id(struct ion_client *client, struct dma_buf *dmabuf,
-			 int *id)
-{
-	struct ion_handle *handle;
-	int ret = 0;
-
-	mutex_lock(&client->lock);
-	handle = ion_client_import(client, dmabuf);
-	if (IS_ERR(handle))
-		ret = PTR_ERR(handle);
-	else
-		*id = handle->id;
-	mutex_unlock(&client->lock);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(ion_client_import_id);

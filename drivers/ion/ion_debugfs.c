@@ -6,9 +6,9 @@
  *                                                bytes, orphaned buffers, totals
  *   /sys/kernel/debug/ion/clients/<pid>-<name>   bytes and handles per heap
  *
- * Readers walk the device's client list and buffer list under their locks;
- * clients and buffers leave those lists before they are torn down, and
- * debugfs_remove() waits for the readers of a file that goes away.
+ * Readers walk the device's client list and the heap's buffer list under
+ * their locks; clients and buffers leave those lists before they are torn
+ * down, and debugfs_remove() waits for the readers of a file that goes away.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -57,10 +57,8 @@ static int ion_debugfs_heap_show(struct seq_file *s, void *unused)
 
 	seq_puts(s, "----------------------------------------------------\n");
 	seq_puts(s, "orphaned allocations (info is from last known client, name):\n");
-	mutex_lock(&dev->buffer_lock);
-	list_for_each_entry(buffer, &dev->buffers, node) {
-		if (buffer->heap != heap)
-			continue;
+	spin_lock(&heap->buffers_lock);
+	list_for_each_entry(buffer, &heap->buffers, node) {
 		nbuffers++;
 		total += buffer->size;
 		if (!atomic_read(&buffer->handle_cnt)) {
@@ -70,7 +68,7 @@ static int ion_debugfs_heap_show(struct seq_file *s, void *unused)
 			orphaned += buffer->size;
 		}
 	}
-	mutex_unlock(&dev->buffer_lock);
+	spin_unlock(&heap->buffers_lock);
 	seq_puts(s, "----------------------------------------------------\n");
 	seq_printf(s, "%16s %16zu\n", "total orphaned", orphaned);
 	seq_printf(s, "%16s %16zu\n", "total", total);

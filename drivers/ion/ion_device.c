@@ -197,6 +197,8 @@ int ion_device_add_heap(struct ion_device *dev, struct ion_heap *heap)
 		ion_heap_max_apply(heap);
 	atomic_set(&heap->num_buffers, 0);
 	atomic_long_set(&heap->num_bytes, 0);
+	spin_lock_init(&heap->buffers_lock);
+	INIT_LIST_HEAD(&heap->buffers);
 	/* the registration's reference, dropped by ion_device_remove_heap() */
 	refcount_set(&heap->ref, 1);
 	list_for_each_entry(pos, &dev->heaps, node)
@@ -345,8 +347,6 @@ struct ion_device *ion_device_create(const char *name, bool misc)
 	INIT_LIST_HEAD(&dev->heaps);
 	mutex_init(&dev->client_lock);
 	INIT_LIST_HEAD(&dev->clients);
-	mutex_init(&dev->buffer_lock);
-	INIT_LIST_HEAD(&dev->buffers);
 
 	if (misc) {
 		dev->misc.minor = MISC_DYNAMIC_MINOR;

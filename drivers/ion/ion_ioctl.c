@@ -25,10 +25,12 @@
 
 /*
  * With legacy_abi off, the legacy-only ioctls fail with -ENOTTY, so that
- * user space sees a 4.12 to 5.10 kernel (libion's version probe).
+ * user space sees a 4.12 to 5.10 kernel (libion's version probe).  Set at
+ * boot or module load only (read-only in sysfs): a process that probed the
+ * ABI must not see it change under it.
  */
 static bool legacy_abi = true;
-module_param(legacy_abi, bool, 0644);
+module_param(legacy_abi, bool, 0444);
 MODULE_PARM_DESC(legacy_abi,
 		 "accept the legacy handle ioctls ALLOC/FREE/SHARE/MAP/IMPORT/CUSTOM (default: 1)");
 
@@ -96,13 +98,13 @@ static long ion_ioctl_legacy_alloc(struct ion_client *client,
 {
 	int ret, id;
 
-	ret = ion_client_alloc_id(client, data->len, data->align,
+	ret = ion_legacy_id_alloc(client, data->len, data->align,
 				  data->heap_id_mask, data->flags, &id);
 	if (ret)
 		return ret;
 	data->handle = id;
 	if (copy_to_user(uarg, data, size)) {
-		ion_client_free_id(client, id);
+		ion_legacy_id_free(client, id);
 		return -EFAULT;
 	}
 	return 0;
@@ -114,7 +116,7 @@ static long ion_ioctl_free(struct ion_client *client, void __user *uarg)
 
 	if (copy_from_user(&data, uarg, sizeof(data)))
 		return -EFAULT;
-	return ion_client_free_id(client, data.handle);
+	return ion_legacy_id_free(client, data.handle);
 }
 
 static long ion_ioctl_share(struct ion_client *client, void __user *uarg)
@@ -124,7 +126,7 @@ static long ion_ioctl_share(struct ion_client *client, void __user *uarg)
 
 	if (copy_from_user(&data, uarg, sizeof(data)))
 		return -EFAULT;
-	dmabuf = ion_client_get_dma_buf_id(client, data.handle);
+	dmabuf = ion_legacy_id_get_dma_buf(client, data.handle);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
 	return ion_ioctl_install_fd(dmabuf, uarg, &data, sizeof(data), &data.fd);
@@ -141,14 +143,14 @@ static long ion_ioctl_import(struct ion_client *client, void __user *uarg)
 	dmabuf = dma_buf_get(data.fd);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
-	ret = ion_client_import_id(client, dmabuf, &id);
+	ret = ion_legacy_id_import(client, dmabuf, &id);
 	dma_buf_put(dmabuf);
 	if (ret)
 		return ret;
 	data.handle = id;
 	if (copy_to_user(uarg, &data, sizeof(data))) {
 		/* undo the user count this call added */
-		ion_client_free_id(client, id);
+		ion_legacy_id_free(client, id);
 		return -EFAULT;
 	}
 	return 0;
@@ -317,7 +319,7 @@ static long ion_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case ION_IOC_MAP:
 	case ION_IOC_IMPORT:
 	case ION_IOC_CUSTOM:
-		if (!READ_ONCE(legacy_abi))
+		if (!legacy_abi)
 			return -ENOTTY;
 		return ion_ioctl_legacy_only(client, cmd, uarg);
 	case ION_IOC_SYNC:
@@ -350,7 +352,7 @@ struct ion_compat_custom_data {
 #define ION_IOC_COMPAT_ALLOC	_IOWR(ION_IOC_MAGIC, 0, struct ion_compat_allocation_data)
 #define ION_IOC_COMPAT_CUSTOM	_IOWR(ION_IOC_MAGIC, 6, struct ion_compat_custom_data)
 
-/* the numbers 32-bit binaries send, as the issue and the old kernels have them */
+/* the numbers 32-bit binaries send, as the old kernels define them */
 static_assert(ION_IOC_COMPAT_ALLOC == 0xC0144900);
 static_assert(ION_IOC_COMPAT_CUSTOM == 0xC0084906);
 
@@ -367,13 +369,13 @@ static long ion_compat_alloc(struct ion_client *client, void __user *uarg)
 	 */
 	if (PAGE_ALIGN((u64)data32.len) > U32_MAX)
 		return -EINVAL;
-	ret = ion_client_alloc_id(client, data32.len, data32.align,
+	ret = ion_legacy_id_alloc(client, data32.len, data32.align,
 				  data32.heap_id_mask, data32.flags, &id);
 	if (ret)
 		return ret;
 	data32.handle = id;
 	if (copy_to_user(uarg, &data32, sizeof(data32))) {
-		ion_client_free_id(client, id);
+		ion_legacy_id_free(client, id);
 		return -EFAULT;
 	}
 	return 0;
@@ -387,13 +389,13 @@ static long ion_compat_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case ION_IOC_COMPAT_ALLOC:
-		if (!READ_ONCE(legacy_abi))
+		if (!legacy_abi)
 			return -ENOTTY;
 		return ion_compat_alloc(client, uarg);
 	case ION_IOC_COMPAT_CUSTOM: {
 		struct ion_compat_custom_data data32;
 
-		if (!READ_ONCE(legacy_abi))
+		if (!legacy_abi)
 			return -ENOTTY;
 		if (copy_from_user(&data32, uarg, sizeof(data32)))
 			return -EFAULT;

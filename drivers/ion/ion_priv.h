@@ -2,6 +2,63 @@
 /*
  * ION core internals shared by the core's files: the device, clients,
  * handles, and the functions one file offers the others.
+ *
+ * Locking
+ * =======
+ *
+ * Every lock of ION, what it protects, and the order of each pair that
+ * nests (outer first; a lock not named in a pair is never held with the
+ * other).  Documentation/driver-api/ion.rst has the same section.
+ *
+ * Locks:
+ *
+ * - ion_device.heap_lock (rwsem): the device's heap list; read across an
+ *   allocation and a heap query, written to add or remove a heap.
+ * - ion_device.custom_lock (rwsem): the ION_IOC_CUSTOM handler; read across
+ *   a call of it.
+ * - ion_device.client_lock (mutex): the device's client list and the names
+ *   of the clients' debugfs files.
+ * - ion_client.lock (mutex): the client's handle table (id table, tree by
+ *   buffer, spare handles) and every count of its handles.
+ * - ion_heap.buffers_lock (spinlock): the heap's list of live buffers.
+ * - ion_buffer.lock (mutex): the buffer's attachment list and its kernel
+ *   mapping's address.
+ * - ion_page_pool.lock (spinlock): a pool's clean and dirty lists and
+ *   their counts.
+ * - ion_dma_heap_list_lock (mutex, ion_dma_heap.c): the list of ION heaps
+ *   exported in /dev/dma_heap; ion_dma_heap.lock (rwsem): one exported
+ *   heap's link to its ION heap.
+ * - locks of other subsystems ION takes: the dma-buf's reservation lock
+ *   (dma_resv, a ww_mutex), the dma-buf's name_lock (spinlock), the
+ *   carveout heap's and the CMA heap's own allocator locks.
+ *
+ * Order:
+ *
+ * - device.custom_lock -> every other lock: a custom handler may call any
+ *   client function.
+ * - device.heap_lock -> the heaps' own locks (pool.lock, the allocators'
+ *   locks), heap.buffers_lock: an allocation runs under it for reading.
+ * - dma_heap_list_lock -> device.heap_lock, dma_heap.lock, and the
+ *   DMA-BUF heap core's list lock (dma_heap_add()).
+ * - dma_heap.lock -> device.heap_lock: an allocation through
+ *   /dev/dma_heap/ion-<name> holds the node's lock for reading.
+ * - device.client_lock -> client.lock: heap debugfs sums each client's
+ *   handles.
+ * - client.lock -> dma_resv: ion_map_kernel() maps, and freeing a handle
+ *   unmaps, the buffer's dma-buf.
+ * - client.lock -> dma-buf name_lock: client debugfs prints buffer names.
+ * - dma_resv -> buffer.lock: the dma-buf core calls map, vmap and vunmap
+ *   under the reservation lock, and they set the buffer's fields.
+ * - heap.buffers_lock -> dma-buf name_lock: heap debugfs prints the names
+ *   of orphaned buffers.
+ * - device.heap_lock -> mmap_lock: a heap query copies the heap list to
+ *   user space under it; no other ION lock is held across a user copy, and
+ *   none when an fd is installed.
+ *
+ * No lock of the device is taken when a buffer is allocated or released.
+ * A dma-buf reference may be dropped under client.lock: the file's release
+ * is deferred (fput()), so the buffer's release never runs under an ION
+ * lock.
  */
 #ifndef _ION_PRIV_H
 #define _ION_PRIV_H
@@ -14,7 +71,7 @@
 #include <linux/rwsem.h>
 
 /**
- * struct ion_device - one ION device: its heaps, clients and buffers
+ * struct ion_device - one ION device: its heaps and clients
  * @misc: the character device (/dev/ion for the default device)
  * @name: device name, also the debugfs directory name
  * @heap_lock: protects @heaps; held for reading across an allocation so
@@ -25,8 +82,6 @@
  * @custom_ioctl: ION_IOC_CUSTOM handler or NULL
  * @client_lock: protects @clients and the client debugfs names
  * @clients: every client (user and kernel)
- * @buffer_lock: protects @buffers
- * @buffers: every live buffer, for debugfs accounting
  * @debug_root: debugfs directory or NULL
  * @heaps_debug_root: debugfs "heaps" directory
  * @clients_debug_root: debugfs "clients" directory
@@ -42,8 +97,6 @@ struct ion_device {
 			     unsigned long arg);
 	struct mutex client_lock;	/* see @client_lock */
 	struct list_head clients;
-	struct mutex buffer_lock;	/* see @buffer_lock */
-	struct list_head buffers;
 	struct dentry *debug_root;
 	struct dentry *heaps_debug_root;
 	struct dentry *clients_debug_root;
@@ -57,9 +110,12 @@ struct ion_device {
  * @pid: tgid of the creating task, 0 for kernel threads
  * @node: entry in dev->clients, under dev->client_lock
  * @debugfs: the client's debugfs file
- * @lock: protects @idr, @handles and every handle's counts
- * @idr: handle id -> handle
+ * @lock: protects @idr, @handles, @spare_handles and every handle's
+ *	@id, @buffer, counts and list entries
+ * @idr: handle id -> handle, what the in-kernel API and the legacy ioctls
+ *	look handles up in
  * @handles: handles sorted by buffer address, for import
+ * @spare_handles: freed handles, out of @idr and @handles, for reuse
  */
 struct ion_client {
 	struct ion_device *dev;
@@ -70,24 +126,32 @@ struct ion_client {
 	struct mutex lock;		/* see @lock */
 	struct idr idr;
 	struct rb_root handles;
+	struct list_head spare_handles;
 };
 
 /**
  * struct ion_handle - a client's reference to a buffer
- * @client: the owning client
- * @buffer: the buffer; the handle holds one reference on its dma-buf
- * @node: entry in client->handles
- * @id: id in client->idr, what user space sees (starts at 1)
+ * @client: the owning client; never changes, also while the handle is a
+ *	spare
+ * @buffer: the buffer; the handle holds one reference on its dma-buf.
+ *	NULL while a spare
+ * @node: entry in client->handles while in the table
+ * @spare: entry in client->spare_handles while a spare
+ * @id: id in client->idr, what user space sees (starts at 1); 0 while a
+ *	spare
  * @user_cnt: allocations and imports not yet freed; the handle leaves the
  *	table when it drops to zero
  * @kmap_cnt: ion_map_kernel() calls not yet undone
  *
- * Counts are protected by client->lock.
+ * Everything but @client is protected by client->lock.
  */
 struct ion_handle {
 	struct ion_client *client;
 	struct ion_buffer *buffer;
-	struct rb_node node;
+	union {
+		struct rb_node node;
+		struct list_head spare;
+	};
 	int id;
 	unsigned int user_cnt;
 	unsigned int kmap_cnt;
@@ -132,13 +196,20 @@ void ion_buffer_name(struct ion_buffer *buffer, char *name, size_t len);
 
 /* ion_client.c */
 struct ion_client *ion_client_create_user(struct ion_device *dev);
-int ion_client_alloc_id(struct ion_client *client, size_t len, size_t align,
-			unsigned int heap_id_mask, unsigned int flags, int *id);
-int ion_client_free_id(struct ion_client *client, int id);
-struct dma_buf *ion_client_get_dma_buf_id(struct ion_client *client, int id);
-int ion_client_import_id(struct ion_client *client, struct dma_buf *dmabuf,
-			 int *id);
+struct ion_handle *ion_handle_create(struct ion_client *client,
+				     struct ion_buffer *buffer);
+struct dma_buf *ion_handle_put_user(struct ion_handle *handle);
+struct ion_handle *ion_client_import(struct ion_client *client,
+				     struct dma_buf *dmabuf);
 unsigned int ion_client_handle_count(struct ion_client *client);
+
+/* ion_legacy_id.c: the legacy ioctls' handle ids */
+int ion_legacy_id_alloc(struct ion_client *client, size_t len, size_t align,
+			unsigned int heap_id_mask, unsigned int flags, int *id);
+int ion_legacy_id_free(struct ion_client *client, int id);
+struct dma_buf *ion_legacy_id_get_dma_buf(struct ion_client *client, int id);
+int ion_legacy_id_import(struct ion_client *client, struct dma_buf *dmabuf,
+			 int *id);
 
 /* ion_ioctl.c */
 extern const struct file_operations ion_fops;

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <uapi/linux/ion.h>
 
@@ -87,6 +88,8 @@ struct ion_heap_ops {
  * @num_buffers: private: live buffers of this heap
  * @num_bytes: private: bytes in live buffers of this heap
  * @debugfs: private: the heap's debugfs file
+ * @buffers_lock: private: protects @buffers
+ * @buffers: private: the heap's live buffers (&ion_buffer.node), for debugfs
  * @ref: private: one reference while registered plus one per live buffer;
  *	the heap is released (&ion_heap_ops.release) when it drops to zero
  *
@@ -108,6 +111,8 @@ struct ion_heap {
 	atomic_t num_buffers;
 	atomic_long_t num_bytes;
 	struct dentry *debugfs;
+	spinlock_t buffers_lock;	/* see @buffers_lock */
+	struct list_head buffers;
 	refcount_t ref;
 };
 
@@ -130,16 +135,14 @@ struct ion_buffer {
 	void *priv_virt;
 
 	/* private: */
-	struct ion_device *dev;
 	struct dma_buf *dmabuf;
-	struct list_head node;		/* in dev->buffers, under dev->buffer_lock */
+	struct list_head node;		/* in heap->buffers, under heap->buffers_lock */
 	atomic_t handle_cnt;		/* handles of any client on this buffer */
 	pid_t pid;			/* allocating task, for debugfs */
 	char task_comm[16];
-	struct mutex lock;		/* protects the three fields below */
+	struct mutex lock;		/* protects the two fields below */
 	struct list_head attachments;
-	unsigned int kmap_cnt;
-	void *vaddr;
+	void *vaddr;			/* the dma-buf's vmap while it has one */
 };
 
 int ion_device_add_heap(struct ion_device *dev, struct ion_heap *heap);

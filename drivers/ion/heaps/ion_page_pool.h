@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ION page pools: free lists of zeroed pages of one order, which a heap
- * keeps instead of giving freed pages back to the page allocator.
+ * ION page pools: the freed blocks of one order that a heap keeps instead
+ * of giving them back to the page allocator, zeroed (clean) or waiting to
+ * be zeroed (dirty).
  */
 #ifndef _ION_PAGE_POOL_H
 #define _ION_PAGE_POOL_H
@@ -13,33 +14,38 @@
 struct page;
 
 /**
- * struct ion_page_pool - zeroed pages of one order
- * @lock: protects @pages and @count
- * @pages: the pooled pages, linked through page->lru; every one is zeroed
- * @count: number of blocks (of 1 << @order pages each) in @pages
+ * struct ion_page_pool - freed blocks of one order
+ * @lock: protects @clean, @dirty, @clean_count and @dirty_count
+ * @clean: zeroed blocks, linked through page->lru, handed out as they are
+ * @dirty: blocks of freed buffers, linked through page->lru, not zeroed yet
+ * @clean_count: number of blocks in @clean
+ * @dirty_count: number of blocks in @dirty plus the blocks
+ *	ion_page_pool_clean_one() is zeroing on their way to @clean
  * @order: allocation order of every block in the pool
- * @cached: the pool serves buffers with %ION_FLAG_CACHED (only used for
- *	debugfs: on architectures without cache maintenance both kinds of
- *	pages are the same)
  *
- * Pooled pages are accounted as %NR_KERNEL_MISC_RECLAIMABLE on their node,
+ * Clean blocks are accounted as %NR_KERNEL_MISC_RECLAIMABLE on their node,
  * so they show up as KReclaimable in /proc/meminfo.
  */
 struct ion_page_pool {
 	spinlock_t lock;	/* see @lock */
-	struct list_head pages;
-	unsigned long count;
+	struct list_head clean;
+	struct list_head dirty;
+	unsigned long clean_count;
+	unsigned long dirty_count;
 	unsigned int order;
-	bool cached;
 };
 
-void ion_page_pool_init(struct ion_page_pool *pool, unsigned int order,
-			bool cached);
+void ion_page_pool_init(struct ion_page_pool *pool, unsigned int order);
 struct page *ion_page_pool_remove(struct ion_page_pool *pool);
 int ion_page_pool_add(struct ion_page_pool *pool, struct page *page);
+void ion_page_pool_add_dirty(struct ion_page_pool *pool,
+			     struct list_head *pages, unsigned long nr_blocks);
+struct page *ion_page_pool_remove_dirty(struct ion_page_pool *pool);
+bool ion_page_pool_clean_one(struct ion_page_pool *pool);
 unsigned long ion_page_pool_shrink(struct ion_page_pool *pool,
 				   unsigned long nr_to_scan);
 unsigned long ion_page_pool_count(struct ion_page_pool *pool);
 unsigned long ion_page_pool_nr_pages(struct ion_page_pool *pool);
+unsigned long ion_page_pool_dirty_nr_pages(struct ion_page_pool *pool);
 
 #endif /* _ION_PAGE_POOL_H */

@@ -5,21 +5,24 @@
  * ION_SYSTEM_HEAP_ID (25).
  *
  * Freed pages are recycled through page pools, one per order and per kind
- * (cached, uncached):
+ * (cached, uncached), each with a clean and a dirty list:
  *
- * - allocation takes a block from the pool of the order first, else a
- *   queued block of that order (zeroing it there and then), else one from
+ * - allocation takes a clean block from the pool of the order first, else
+ *   a dirty block of that order (zeroing it there and then), else one from
  *   the page allocator, else falls back to the next smaller order;
- * - freeing a buffer only queues its pages (no sleeping, no zeroing, no
- *   wakeup: the work is kicked through a timer, at the next tick); a
- *   SCHED_IDLE kthread worker zeroes them and moves them to the pools, or
- *   back to the page allocator when the pools hold pool_limit_mb already;
- * - a shrinker gives queued and pooled pages back under memory pressure,
- *   and on "echo 3 > /proc/sys/vm/drop_caches";
- * - the heap's debugfs file shows the pools and the queue.
+ * - freeing a buffer only puts its blocks on the dirty lists of their pools
+ *   (no sleeping, no zeroing, no wakeup: the work is kicked through a
+ *   timer, at the next tick); a SCHED_IDLE kthread worker zeroes them onto
+ *   the clean lists, or gives them back to the page allocator when the
+ *   clean lists hold pool_limit_mb already;
+ * - a shrinker gives dirty and clean pages back under memory pressure, and
+ *   on "echo 3 > /proc/sys/vm/drop_caches";
+ * - the heap's debugfs file shows the clean blocks of every pool ("pool
+ *   order ...", "pool total") and the dirty pages ("deferred free").
  *
- * Every page handed out is zero: pool pages were zeroed on their way into
- * the pool, pages from the page allocator come with __GFP_ZERO.
+ * Every page handed out is zero: clean blocks were zeroed on their way to
+ * the clean list, dirty ones are zeroed when taken, pages from the page
+ * allocator come with __GFP_ZERO.
  *
  * Uncached buffers are mapped write-combined.  On architectures whose
  * caches are not coherent with devices, pages of the uncached pools would
@@ -31,7 +34,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/ion.h>
@@ -71,7 +73,7 @@ static const unsigned int ion_system_heap_orders[] = {8, 4, 0};
 #define ION_SYSTEM_HEAP_NUM_ORDERS ARRAY_SIZE(ion_system_heap_orders)
 
 /*
- * Pages kept in all pools together, in MiB.  Enough to serve a few camera
+ * Clean pages kept in all pools together, in MiB.  Enough to serve a few camera
  * or display buffers without the page allocator; the shrinker empties the
  * pools under memory pressure anyway.  0 disables pooling.
  */
@@ -82,23 +84,15 @@ MODULE_PARM_DESC(pool_limit_mb,
 		 "Most memory (MiB) the system heap keeps in its page pools for reuse; 0 disables the pools (default 64)");
 
 /**
- * struct ion_system_heap_state - the system heap's pools and free queue
+ * struct ion_system_heap_state - the system heap's pools and their worker
  * @pools: the page pools, [0] uncached and [1] cached, one per entry of
  *	ion_system_heap_orders[]
- * @free_lock: protects @free_pages
- * @free_pages: blocks of freed buffers, [0] uncached and [1] cached, one
- *	list per entry of ion_system_heap_orders[], linked through page->lru,
- *	waiting for @free_work (or for an allocation of their order)
- * @free_nr_pages: pages queued in @free_pages or being zeroed by @free_work
  * @free_worker: the thread that runs @free_work, as SCHED_IDLE
- * @free_work: zeroes queued pages and moves them to @pools
- * @shrinker: gives queued and pooled pages back to the page allocator
+ * @free_work: zeroes the pools' dirty blocks onto their clean lists
+ * @shrinker: gives dirty and clean pages back to the page allocator
  */
 struct ion_system_heap_state {
 	struct ion_page_pool pools[2][ION_SYSTEM_HEAP_NUM_ORDERS];
-	spinlock_t free_lock;		/* see @free_lock */
-	struct list_head free_pages[2][ION_SYSTEM_HEAP_NUM_ORDERS];
-	atomic_long_t free_nr_pages;
 	struct kthread_worker *free_worker;
 	struct kthread_delayed_work free_work;
 	struct shrinker *shrinker;
@@ -109,7 +103,7 @@ struct ion_system_heap_state {
  * Waking the worker from free() costs the freeing task a wakeup (an IPI
  * when the worker lands on another CPU) in every close(); a timer costs
  * nothing there, and batches the frees of one tick.  Allocations do not
- * wait for it: a queued block of the order they need is theirs.
+ * wait for it: a dirty block of the order they need is theirs.
  */
 #define ION_SYSTEM_HEAP_FREE_DELAY	1
 
@@ -156,10 +150,10 @@ VISIBLE_IF_KUNIT struct ion_page_pool *ion_system_heap_pool(unsigned int order,
 EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_pool);
 
 /**
- * ion_system_heap_pool_pages() - pages in all pools
+ * ion_system_heap_pool_pages() - clean pages in all pools
  *
  * Context: any context; the value may be stale by the time it is used.
- * Return: the number of pages the pools hold.
+ * Return: the number of zeroed pages the pools hold.
  */
 VISIBLE_IF_KUNIT unsigned long ion_system_heap_pool_pages(void)
 {
@@ -175,15 +169,22 @@ VISIBLE_IF_KUNIT unsigned long ion_system_heap_pool_pages(void)
 EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_pool_pages);
 
 /**
- * ion_system_heap_queued_pages() - pages of freed buffers not pooled yet
+ * ion_system_heap_queued_pages() - dirty pages in all pools
  *
  * Context: any context; the value may be stale by the time it is used.
- * Return: the number of pages waiting for (or being zeroed by) the free
- * work.
+ * Return: the number of pages of freed buffers not zeroed yet (waiting for
+ * or being zeroed by the free work).
  */
 VISIBLE_IF_KUNIT unsigned long ion_system_heap_queued_pages(void)
 {
-	return atomic_long_read(&ion_system_heap_state.free_nr_pages);
+	unsigned long nr_pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
+		nr_pages += ion_page_pool_dirty_nr_pages(&ion_system_heap_state.pools[0][i]);
+		nr_pages += ion_page_pool_dirty_nr_pages(&ion_system_heap_state.pools[1][i]);
+	}
+	return nr_pages;
 }
 EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_queued_pages);
 
@@ -191,8 +192,8 @@ EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_queued_pages);
  * ion_system_heap_flush_free() - wait until freed pages are pooled
  *
  * Runs the free work now rather than at the next tick and waits for it to
- * process every page queued before the call; afterwards those pages are in
- * the pools or back in the page allocator.
+ * process every page freed before the call; afterwards those pages are on
+ * the clean lists or back in the page allocator.
  *
  * Context: process context, sleeps.
  */
@@ -205,71 +206,45 @@ VISIBLE_IF_KUNIT void ion_system_heap_flush_free(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_flush_free);
 
-/* Take one queued block of order index @i; NULL when there is none. */
-static struct page *ion_system_heap_dequeue_order(unsigned int i, bool cached)
+/* Is there room on the clean lists for one more block of @order? */
+static bool ion_system_heap_pool_has_room(unsigned int order)
 {
-	struct ion_system_heap_state *state = &ion_system_heap_state;
-	struct page *page;
+	unsigned long limit;
 
-	/* Unlocked, as in ion_page_pool_remove(): nothing queued, no lock. */
-	if (list_empty(&state->free_pages[cached][i]))
-		return NULL;
-	spin_lock(&state->free_lock);
-	page = list_first_entry_or_null(&state->free_pages[cached][i],
-					struct page, lru);
-	if (page)
-		list_del(&page->lru);
-	spin_unlock(&state->free_lock);
-	return page;
+	limit = (unsigned long)READ_ONCE(ion_system_heap_pool_limit_mb) <<
+		(20 - PAGE_SHIFT);
+	return ion_system_heap_pool_pages() + (1UL << order) <= limit;
 }
 
-/* Take any queued block, cached ones first; NULL when the queue is empty. */
-static struct page *ion_system_heap_dequeue(bool *cached)
+/*
+ * Zero every dirty block onto its clean list, cached pools first, or free
+ * it when the clean lists are full.
+ */
+static void ion_system_heap_free_work(struct kthread_work *work)
 {
+	struct ion_system_heap_state *state =
+		container_of(work, struct ion_system_heap_state, free_work.work);
+	struct ion_page_pool *pool;
 	struct page *page;
 	unsigned int i;
 	int c;
 
 	for (c = 1; c >= 0; c--) {
 		for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
-			page = ion_system_heap_dequeue_order(i, c);
-			if (page) {
-				*cached = c;
-				return page;
+			pool = &state->pools[c][i];
+			for (;;) {
+				if (ion_system_heap_pool_has_room(pool->order)) {
+					if (!ion_page_pool_clean_one(pool))
+						break;
+				} else {
+					page = ion_page_pool_remove_dirty(pool);
+					if (!page)
+						break;
+					__free_pages(page, pool->order);
+				}
+				cond_resched();
 			}
 		}
-	}
-	return NULL;
-}
-
-/* Zero a freed block into its pool, or free it when the pools are full. */
-static void ion_system_heap_recycle(struct page *page, bool cached)
-{
-	unsigned int order = compound_order(page);
-	struct ion_page_pool *pool = ion_system_heap_pool(order, cached);
-	unsigned long limit;
-
-	limit = (unsigned long)READ_ONCE(ion_system_heap_pool_limit_mb) <<
-		(20 - PAGE_SHIFT);
-	if (WARN_ON_ONCE(!pool) ||
-	    ion_system_heap_pool_pages() + (1UL << order) > limit ||
-	    ion_page_pool_add(pool, page))
-		__free_pages(page, order);
-}
-
-static void ion_system_heap_free_work(struct kthread_work *work)
-{
-	struct ion_system_heap_state *state =
-		container_of(work, struct ion_system_heap_state, free_work.work);
-	struct page *page;
-	bool cached;
-
-	while ((page = ion_system_heap_dequeue(&cached))) {
-		unsigned long nr_pages = 1UL << compound_order(page);
-
-		ion_system_heap_recycle(page, cached);
-		atomic_long_sub(nr_pages, &state->free_nr_pages);
-		cond_resched();
 	}
 }
 
@@ -279,8 +254,7 @@ static void ion_system_heap_free_work(struct kthread_work *work)
  * @sc: the shrink control (unused: the pools are not per node)
  *
  * Context: reclaim or drop_caches, process context.
- * Return: pages in the pools plus pages queued for freeing, or
- * %SHRINK_EMPTY.
+ * Return: clean and dirty pages in the pools, or %SHRINK_EMPTY.
  */
 VISIBLE_IF_KUNIT unsigned long
 ion_system_heap_shrink_count(struct shrinker *shrinker,
@@ -298,9 +272,9 @@ EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_shrink_count);
  * @shrinker: the heap's shrinker
  * @sc: the shrink control; @sc->nr_to_scan pages are wanted
  *
- * Frees queued pages first (they skip zeroing and the pools), then pooled
- * blocks, highest order and uncached first, until @sc->nr_to_scan pages are
- * freed or nothing is left.
+ * Frees pooled blocks, highest order and uncached first, each pool's dirty
+ * blocks before its clean ones, until @sc->nr_to_scan pages are freed or
+ * nothing is left.
  *
  * Context: reclaim or drop_caches, process context.
  * Return: pages freed, or %SHRINK_STOP when there was nothing to free.
@@ -311,17 +285,8 @@ ion_system_heap_shrink_scan(struct shrinker *shrinker,
 {
 	struct ion_system_heap_state *state = &ion_system_heap_state;
 	unsigned long freed = 0;
-	struct page *page;
 	unsigned int i;
-	bool cached;
 
-	while (freed < sc->nr_to_scan && (page = ion_system_heap_dequeue(&cached))) {
-		unsigned int order = compound_order(page);
-
-		__free_pages(page, order);
-		atomic_long_sub(1UL << order, &state->free_nr_pages);
-		freed += 1UL << order;
-	}
 	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS && freed < sc->nr_to_scan; i++) {
 		freed += ion_page_pool_shrink(&state->pools[0][i],
 					      sc->nr_to_scan - freed);
@@ -346,23 +311,14 @@ static struct page *ion_system_heap_alloc_largest(unsigned long size,
 
 		if (size < (PAGE_SIZE << order) || order > max_order)
 			continue;
+		/*
+		 * A clean block, else one freed since the free work last ran,
+		 * zeroed now: cheaper than the page allocator's, which would be
+		 * zeroed too.
+		 */
 		page = ion_page_pool_remove(&ion_system_heap_state.pools[cached][i]);
 		if (page)
 			return page;
-		/*
-		 * A block freed since the free work last ran: zero it into its
-		 * pool now and take a block from there, rather than ask the
-		 * page allocator for one and zero that.
-		 */
-		page = ion_system_heap_dequeue_order(i, cached);
-		if (page) {
-			ion_system_heap_recycle(page, cached);
-			atomic_long_sub(1L << order,
-					&ion_system_heap_state.free_nr_pages);
-			page = ion_page_pool_remove(&ion_system_heap_state.pools[cached][i]);
-			if (page)
-				return page;
-		}
 		page = alloc_pages(order ? ION_SYSTEM_HIGH_ORDER_GFP :
 				   ION_SYSTEM_LOW_ORDER_GFP, order);
 		if (page)
@@ -432,34 +388,40 @@ free_pages:
 }
 
 /*
- * Queue the pages for the free work and return: zeroing takes time (a
- * large buffer milliseconds), which the task dropping the last reference
- * (often in close() or exit) should not wait for.
+ * Put the blocks on the dirty lists of their pools and return: zeroing
+ * takes time (a large buffer milliseconds), which the task dropping the
+ * last reference (often in close() or exit) should not wait for.
  */
 static void ion_system_heap_free(struct ion_buffer *buffer)
 {
 	struct ion_system_heap_state *state = &ion_system_heap_state;
 	bool cached = buffer->flags & ION_FLAG_CACHED;
+	struct list_head pages[ION_SYSTEM_HEAP_NUM_ORDERS];
+	unsigned long nr_blocks[ION_SYSTEM_HEAP_NUM_ORDERS] = {};
 	struct sg_table *table = buffer->sg_table;
-	unsigned long nr_pages = 0;
 	struct scatterlist *sg;
 	struct page *page;
 	unsigned int idx;
 	int i;
 
-	/* Ownership of the pages passes to the free work here. */
-	spin_lock(&state->free_lock);
+	for (idx = 0; idx < ION_SYSTEM_HEAP_NUM_ORDERS; idx++)
+		INIT_LIST_HEAD(&pages[idx]);
 	for_each_sgtable_sg(table, sg, i) {
 		page = sg_page(sg);
 		idx = ion_system_heap_order_index(compound_order(page));
 		/* every block came from this heap: its order is one of ours */
-		if (WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS))
-			idx = ION_SYSTEM_HEAP_NUM_ORDERS - 1;
-		list_add_tail(&page->lru, &state->free_pages[cached][idx]);
-		nr_pages += 1UL << compound_order(page);
+		if (WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS)) {
+			__free_pages(page, compound_order(page));
+			continue;
+		}
+		list_add_tail(&page->lru, &pages[idx]);
+		nr_blocks[idx]++;
 	}
-	atomic_long_add(nr_pages, &state->free_nr_pages);
-	spin_unlock(&state->free_lock);
+	/* Ownership of the pages passes to the pools here. */
+	for (idx = 0; idx < ION_SYSTEM_HEAP_NUM_ORDERS; idx++)
+		if (nr_blocks[idx])
+			ion_page_pool_add_dirty(&state->pools[cached][idx],
+						&pages[idx], nr_blocks[idx]);
 	kthread_queue_delayed_work(state->free_worker, &state->free_work,
 				   ION_SYSTEM_HEAP_FREE_DELAY);
 
@@ -498,7 +460,7 @@ const struct ion_heap_ops ion_system_heap_ops = {
 };
 EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_ops);
 
-/* Give every queued and pooled page back; nothing may use the heap. */
+/* Give every dirty and clean page back; nothing may use the heap. */
 static void ion_system_heap_drain(void)
 {
 	struct ion_system_heap_state *state = &ion_system_heap_state;
@@ -531,17 +493,9 @@ int ion_system_heap_register(struct ion_device *dev)
 	int ret;
 
 	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
-		ion_page_pool_init(&state->pools[0][i], ion_system_heap_orders[i],
-				   false);
-		ion_page_pool_init(&state->pools[1][i], ion_system_heap_orders[i],
-				   true);
+		ion_page_pool_init(&state->pools[0][i], ion_system_heap_orders[i]);
+		ion_page_pool_init(&state->pools[1][i], ion_system_heap_orders[i]);
 	}
-	spin_lock_init(&state->free_lock);
-	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
-		INIT_LIST_HEAD(&state->free_pages[0][i]);
-		INIT_LIST_HEAD(&state->free_pages[1][i]);
-	}
-	atomic_long_set(&state->free_nr_pages, 0);
 	kthread_init_delayed_work(&state->free_work, ion_system_heap_free_work);
 	state->free_worker = kthread_create_worker(0, "ion_system_heap_free");
 	if (IS_ERR(state->free_worker))
@@ -550,9 +504,8 @@ int ion_system_heap_register(struct ion_device *dev)
 	 * Zeroing freed pages is background work: as SCHED_IDLE it runs on idle
 	 * time and never preempts the tasks that allocate, which matters most
 	 * on small machines (the historical ION's deferred free thread was
-	 * SCHED_IDLE too).  Pages left queued under load are no loss: the
-	 * shrinker frees them, and allocations fall back to the page
-	 * allocator.
+	 * SCHED_IDLE too).  Blocks left dirty under load are no loss: the
+	 * shrinker frees them, and allocations zero them themselves.
 	 */
 	if (sched_setattr_nocheck(state->free_worker->task,
 				  &ion_system_heap_idle_attr))

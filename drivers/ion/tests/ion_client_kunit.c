@@ -192,16 +192,16 @@ static void ion_client_map_kernel(struct kunit *test)
 	b = ion_map_kernel(client, handle);
 	KUNIT_EXPECT_PTR_EQ(test, a, b);
 	KUNIT_EXPECT_EQ(test, handle->kmap_cnt, 2);
-	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 2);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 2);
 	a[PAGE_SIZE] = 0x5a;
 
 	ion_unmap_kernel(client, handle);
 	ion_unmap_kernel(client, handle);
-	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 0);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 0);
 	/* one unmap too many: warns once, changes nothing */
 	ion_unmap_kernel(client, handle);
 	KUNIT_EXPECT_EQ(test, handle->kmap_cnt, 0);
-	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 0);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 0);
 
 	a = ion_map_kernel(client, handle);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
@@ -409,9 +409,13 @@ static void ion_client_foreign(struct kunit *test)
 	handle = ion_alloc(client, PAGE_SIZE, 0, ION_HEAP_SYSTEM_MASK, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, handle);
 	KUNIT_ASSERT_EQ(test, 0, ion_dma_buf_map_kernel(handle->buffer->dmabuf, &map));
-	KUNIT_EXPECT_EQ(test, handle->buffer->kmap_cnt, 1);
+	KUNIT_EXPECT_EQ(test, handle->buffer->dmabuf->vmapping_counter, 1);
+	/* the same mapping as ion_map_kernel()'s, counted once more */
+	KUNIT_EXPECT_PTR_EQ(test, map.vaddr, ion_map_kernel(client, handle));
+	KUNIT_EXPECT_EQ(test, handle->buffer->dmabuf->vmapping_counter, 2);
+	ion_unmap_kernel(client, handle);
 	ion_dma_buf_unmap_kernel(handle->buffer->dmabuf, &map);
-	KUNIT_EXPECT_EQ(test, handle->buffer->kmap_cnt, 0);
+	KUNIT_EXPECT_EQ(test, handle->buffer->dmabuf->vmapping_counter, 0);
 }
 
 static void ion_client_other_client_errors(struct kunit *test)
@@ -441,6 +445,50 @@ static void ion_client_other_client_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, ion_handle_get_size(a, ERR_PTR(-EINVAL), &size));
 }
 
+/*
+ * Handles are found by id in the caller's own table: a handle of another
+ * client whose id is one of the caller's ids is still refused, and a freed
+ * handle is refused until its struct serves the client's next handle.  The
+ * test case succeeds if every call with a handle that is not the caller's
+ * fails with -EINVAL (or is ignored) and leaves both tables as they were.
+ */
+static void ion_client_other_client_same_id(struct kunit *test)
+{
+	struct ion_client *a = ion_client_test_create(test, "ion_kunit_a");
+	struct ion_client *b = ion_client_test_create(test, "ion_kunit_b");
+	struct ion_handle *ha, *hb, *stale;
+	size_t size;
+
+	ha = ion_alloc(a, PAGE_SIZE, 0, ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ha);
+	hb = ion_alloc(b, 2 * PAGE_SIZE, 0, ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hb);
+	KUNIT_ASSERT_EQ(test, ha->id, hb->id);
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_handle_get_size(b, ha, &size));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_map_kernel(b, ha));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_share_dma_buf(a, hb));
+	ion_unmap_kernel(a, hb);
+	ion_free(a, hb);
+	ion_free(b, ha);
+	KUNIT_EXPECT_EQ(test, ion_client_handle_count(a), 1);
+	KUNIT_EXPECT_EQ(test, ion_client_handle_count(b), 1);
+	KUNIT_EXPECT_EQ(test, 0, ion_handle_get_size(a, ha, &size));
+	KUNIT_EXPECT_EQ(test, size, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0, ion_handle_get_size(b, hb, &size));
+	KUNIT_EXPECT_EQ(test, size, 2 * PAGE_SIZE);
+
+	/* freed: refused by both clients, a second free ignored */
+	stale = ha;
+	ion_free(a, ha);
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_handle_get_size(a, stale, &size));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_sg_table(a, stale));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_handle_get_size(b, stale, &size));
+	ion_free(a, stale);
+	KUNIT_EXPECT_EQ(test, ion_client_handle_count(a), 0);
+	KUNIT_EXPECT_EQ(test, ion_client_handle_count(b), 1);
+}
+
 /* The id table behind the legacy ioctls. */
 static void ion_client_handle_ids(struct kunit *test)
 {
@@ -449,39 +497,39 @@ static void ion_client_handle_ids(struct kunit *test)
 	struct dma_buf *dmabuf;
 	int id1, id2, id3, idb;
 
-	KUNIT_ASSERT_EQ(test, 0, ion_client_alloc_id(a, PAGE_SIZE, 0,
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_alloc(a, PAGE_SIZE, 0,
 						     ION_HEAP_SYSTEM_MASK, 0, &id1));
 	KUNIT_EXPECT_EQ(test, id1, 1);
-	KUNIT_ASSERT_EQ(test, 0, ion_client_alloc_id(a, PAGE_SIZE, 0,
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_alloc(a, PAGE_SIZE, 0,
 						     ION_HEAP_SYSTEM_MASK, 0, &id2));
 	KUNIT_EXPECT_EQ(test, id2, 2);
-	KUNIT_EXPECT_EQ(test, -ENODEV, ion_client_alloc_id(a, PAGE_SIZE, 0, 0, 0, &id3));
+	KUNIT_EXPECT_EQ(test, -ENODEV, ion_legacy_id_alloc(a, PAGE_SIZE, 0, 0, 0, &id3));
 
-	dmabuf = ion_client_get_dma_buf_id(a, id1);
+	dmabuf = ion_legacy_id_get_dma_buf(a, id1);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_client_test_dma_buf_put,
 							   dmabuf));
 	/* importing a buffer the client has: same id, one more count */
-	KUNIT_ASSERT_EQ(test, 0, ion_client_import_id(a, dmabuf, &id3));
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_import(a, dmabuf, &id3));
 	KUNIT_EXPECT_EQ(test, id3, id1);
 	/* another client: its own table, starting at 1 */
-	KUNIT_ASSERT_EQ(test, 0, ion_client_import_id(b, dmabuf, &idb));
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_import(b, dmabuf, &idb));
 	KUNIT_EXPECT_EQ(test, idb, 1);
 
-	KUNIT_EXPECT_EQ(test, 0, ion_client_free_id(a, id1));
-	KUNIT_EXPECT_EQ(test, 0, ion_client_free_id(a, id1));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_free_id(a, id1));
-	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_client_get_dma_buf_id(a, id1));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_free_id(a, 0));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_free_id(a, -1));
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_free_id(a, 1000));
+	KUNIT_EXPECT_EQ(test, 0, ion_legacy_id_free(a, id1));
+	KUNIT_EXPECT_EQ(test, 0, ion_legacy_id_free(a, id1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_free(a, id1));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL), ion_legacy_id_get_dma_buf(a, id1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_free(a, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_free(a, -1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_free(a, 1000));
 	KUNIT_EXPECT_EQ(test, ion_client_handle_count(a), 1);
 	/* freed ids are not handed out again at once */
-	KUNIT_ASSERT_EQ(test, 0, ion_client_alloc_id(a, PAGE_SIZE, 0,
+	KUNIT_ASSERT_EQ(test, 0, ion_legacy_id_alloc(a, PAGE_SIZE, 0,
 						     ION_HEAP_SYSTEM_MASK, 0, &id3));
 	KUNIT_EXPECT_EQ(test, id3, 3);
-	KUNIT_EXPECT_EQ(test, -EINVAL, ion_client_import_id(a, NULL, &id3));
-	KUNIT_EXPECT_EQ(test, 0, ion_client_free_id(b, idb));
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_legacy_id_import(a, NULL, &id3));
+	KUNIT_EXPECT_EQ(test, 0, ion_legacy_id_free(b, idb));
 	KUNIT_EXPECT_EQ(test, ion_client_handle_count(b), 0);
 }
 
@@ -535,6 +583,7 @@ static struct kunit_case ion_client_test_cases[] = {
 	KUNIT_CASE(ion_client_readonly_view),
 	KUNIT_CASE(ion_client_foreign),
 	KUNIT_CASE(ion_client_other_client_errors),
+	KUNIT_CASE(ion_client_other_client_same_id),
 	KUNIT_CASE(ion_client_handle_ids),
 	KUNIT_CASE(ion_client_destroy_live),
 	{}

@@ -449,10 +449,17 @@ static void ion_core_heap_helpers(struct kunit *test)
 	__free_pages(page, 2);
 }
 
+/*
+ * The buffer's kernel mapping is counted once, by its dma-buf: the core's
+ * kmap, dma_buf_vmap() of the buffer and of a read-only view share one
+ * address and one count.  The test case succeeds if every mapper gets the
+ * same address, the count follows the mappers and the last unmap clears it.
+ */
 static void ion_core_kmap_counted(struct kunit *test)
 {
+	struct iosys_map map, view_map;
 	struct ion_buffer *buffer;
-	struct iosys_map map;
+	struct dma_buf *view;
 	void *a, *b;
 
 	buffer = ion_core_alloc(test, ion_default_device(), 2 * PAGE_SIZE, 0,
@@ -463,14 +470,29 @@ static void ion_core_kmap_counted(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, dma_buf_vmap_unlocked(buffer->dmabuf, &map));
 	b = map.vaddr;
 	KUNIT_EXPECT_PTR_EQ(test, a, b);
-	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 2);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 2);
 	/* CPU access brackets do not touch the mapping count */
 	KUNIT_EXPECT_EQ(test, 0, dma_buf_begin_cpu_access(buffer->dmabuf, DMA_BIDIRECTIONAL));
 	KUNIT_EXPECT_EQ(test, 0, dma_buf_end_cpu_access(buffer->dmabuf, DMA_BIDIRECTIONAL));
-	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 2);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 2);
+
+	/* a read-only view maps the same pages at the same address */
+	view = ion_buffer_export_readonly(buffer->dmabuf);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, view);
+	KUNIT_EXPECT_PTR_EQ(test, view->resv, buffer->dmabuf->resv);
+	KUNIT_EXPECT_EQ(test, 0, dma_buf_vmap_unlocked(view, &view_map));
+	KUNIT_EXPECT_PTR_EQ(test, view_map.vaddr, a);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 3);
+	if (!iosys_map_is_null(&view_map))
+		dma_buf_vunmap_unlocked(view, &view_map);
+	/* the view's release (delayed in a kernel thread) drops its reference */
+	dma_buf_put(view);
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 2);
+
 	dma_buf_vunmap_unlocked(buffer->dmabuf, &map);
 	ion_buffer_kmap_put(buffer);
-	KUNIT_EXPECT_EQ(test, buffer->kmap_cnt, 0);
+	KUNIT_EXPECT_EQ(test, buffer->dmabuf->vmapping_counter, 0);
 	KUNIT_EXPECT_NULL(test, buffer->vaddr);
 }
 

@@ -89,8 +89,8 @@ static struct page *ion_page_pool_test_dirty_page(struct kunit *test,
 }
 
 /* Put a dirty block into one of the system heap's pools. */
-static struct page *ion_page_pool_test_seed(struct kunit *test,
-					    unsigned int order, bool cached)
+static struct page *ion_page_pool_test_stock(struct kunit *test,
+					     unsigned int order, bool cached)
 {
 	struct ion_page_pool *pool = ion_system_heap_pool(order, cached);
 	struct page *page;
@@ -168,7 +168,7 @@ static void ion_page_pool_add_remove(struct kunit *test)
 
 	pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pool);
-	ion_page_pool_init(pool, 4, false);
+	ion_page_pool_init(pool, 4);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_page_pool_test_empty,
 							   pool));
 	KUNIT_EXPECT_NULL(test, ion_page_pool_remove(pool));
@@ -194,7 +194,7 @@ static void ion_page_pool_shrink_blocks(struct kunit *test)
 
 	pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pool);
-	ion_page_pool_init(pool, 2, true);
+	ion_page_pool_init(pool, 2);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_page_pool_test_empty,
 							   pool));
 	for (i = 0; i < 5; i++)
@@ -286,14 +286,14 @@ static void ion_page_pool_heap_recycle_zeroed(struct kunit *test)
 static void ion_page_pool_heap_order_fallback(struct kunit *test)
 {
 	struct ion_buffer *buffer;
-	struct page *seeded4, *seeded0, *first0 = NULL;
+	struct page *stocked4, *stocked0, *first0 = NULL;
 	struct scatterlist *sg;
 	unsigned int prev = UINT_MAX;
 	int i;
 
 	ion_page_pool_test_drain(test);
-	seeded4 = ion_page_pool_test_seed(test, 4, false);
-	seeded0 = ion_page_pool_test_seed(test, 0, false);
+	stocked4 = ion_page_pool_test_stock(test, 4, false);
+	stocked0 = ion_page_pool_test_stock(test, 0, false);
 
 	/* 1 MiB - 4 KiB: no order 8 fits, fifteen of order 4, fifteen of 0 */
 	buffer = ion_page_pool_test_alloc(test, SZ_1M - PAGE_SIZE, 0);
@@ -308,8 +308,8 @@ static void ion_page_pool_heap_order_fallback(struct kunit *test)
 		prev = order;
 	}
 	/* the pooled blocks came first, zeroed */
-	KUNIT_EXPECT_PTR_EQ(test, seeded4, sg_page(buffer->sg_table->sgl));
-	KUNIT_EXPECT_PTR_EQ(test, seeded0, first0);
+	KUNIT_EXPECT_PTR_EQ(test, stocked4, sg_page(buffer->sg_table->sgl));
+	KUNIT_EXPECT_PTR_EQ(test, stocked0, first0);
 	KUNIT_EXPECT_TRUE(test, ion_page_pool_test_buffer_is_zero(buffer));
 	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_pool_pages());
 	ion_page_pool_test_free(buffer);
@@ -325,7 +325,7 @@ static void ion_page_pool_heap_cached_apart(struct kunit *test)
 	struct page *cached;
 
 	ion_page_pool_test_drain(test);
-	cached = ion_page_pool_test_seed(test, 0, true);
+	cached = ion_page_pool_test_stock(test, 0, true);
 
 	buffer = ion_page_pool_test_alloc(test, PAGE_SIZE, 0);
 	KUNIT_EXPECT_PTR_NE(test, cached, sg_page(buffer->sg_table->sgl));
@@ -488,8 +488,8 @@ static void ion_page_pool_heap_killable(struct kunit *test)
 	struct ion_buffer *buffer;
 
 	ion_page_pool_test_drain(test);
-	ion_page_pool_test_seed(test, 8, false);
-	ion_page_pool_test_seed(test, 0, false);
+	ion_page_pool_test_stock(test, 8, false);
+	ion_page_pool_test_stock(test, 0, false);
 
 	allow_signal(SIGKILL);
 	send_sig(SIGKILL, current, 1);

@@ -4,7 +4,9 @@
  * fixture variant each:
  *
  *  - legacy:   this project's /dev/ion with the legacy handle ABI;
- *  - modern:   the same driver with legacy_abi=N, i.e. a 4.12 to 5.10 kernel;
+ *  - modern:   the same driver booted with ion.legacy_abi=0, i.e. a 4.12 to
+ *              5.10 kernel (the parameter is read-only at run time: each of
+ *              legacy and modern skips in a kernel booted for the other);
  *  - dma_heap: no /dev/ion (libion's internal path pointed elsewhere), only
  *              the kernel's own /dev/dma_heap/system.
  *
@@ -58,13 +60,14 @@ FIXTURE_SETUP(lib)
 		if (!ion_test_exists("/dev/ion"))
 			SKIP(return, "no /dev/ion");
 		/* legacy_abi may be missing on another ION driver: fine */
-		ion_test_set_legacy_abi(true);
+		if (ion_test_legacy_abi() == 0)
+			SKIP(return, "booted with ion.legacy_abi=0");
 		break;
 	case ION_BACKEND_MODERN:
 		if (!ion_test_exists("/dev/ion"))
 			SKIP(return, "no /dev/ion");
-		if (ion_test_set_legacy_abi(false) < 0)
-			SKIP(return, "cannot write " ION_TEST_LEGACY_ABI);
+		if (ion_test_legacy_abi() != 0)
+			SKIP(return, "not booted with ion.legacy_abi=0");
 		break;
 	case ION_BACKEND_DMA_HEAP:
 		if (!ion_test_exists("/dev/dma_heap/system"))
@@ -77,11 +80,8 @@ FIXTURE_SETUP(lib)
 	ASSERT_EQ(variant->backend, ion_backend(self->fd));
 }
 
-FIXTURE_TEARDOWN_PARENT(lib)
+FIXTURE_TEARDOWN(lib)
 {
-	/* In the parent: runs even when the test crashed. */
-	if (variant->backend == ION_BACKEND_MODERN)
-		ion_test_set_legacy_abi(true);
 }
 
 static void check_zeroed_rw(struct __test_metadata *_metadata, int buf_fd,

@@ -14,18 +14,18 @@
 #define ION_TEST_LEGACY_ABI	"/sys/module/ion/parameters/legacy_abi"
 
 /*
- * Switch the driver's legacy ioctls on or off: off, /dev/ion behaves like
- * a 4.12 to 5.10 kernel.  Return: 0 or -errno.
+ * The driver's legacy_abi parameter, fixed at boot or module load: off,
+ * /dev/ion behaves like a 4.12 to 5.10 kernel.  Return: 1, 0 or -errno.
  */
-static inline int ion_test_set_legacy_abi(bool on)
+static inline int ion_test_legacy_abi(void)
 {
-	int fd, ret = 0;
+	int fd, ret;
+	char c;
 
-	fd = open(ION_TEST_LEGACY_ABI, O_WRONLY | O_CLOEXEC);
+	fd = open(ION_TEST_LEGACY_ABI, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (write(fd, on ? "Y\n" : "N\n", 2) != 2)
-		ret = -errno;
+	ret = read(fd, &c, 1) == 1 ? c == 'Y' : -EIO;
 	close(fd);
 	return ret;
 }

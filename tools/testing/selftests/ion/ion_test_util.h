@@ -88,14 +88,16 @@ static inline int ion_all_bytes(const void *p, size_t len, unsigned char c)
 	return 1;
 }
 
-static inline int ion_set_legacy_abi(int on)
+/* ion.legacy_abi as the kernel was booted (or the module loaded) with: 1, 0 or -errno */
+static inline int ion_legacy_abi(void)
 {
-	int fd = open(ION_LEGACY_PARAM, O_WRONLY);
+	int fd = open(ION_LEGACY_PARAM, O_RDONLY);
+	char c;
 	int ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = write(fd, on ? "1" : "0", 1) == 1 ? 0 : -errno;
+	ret = read(fd, &c, 1) == 1 ? c == 'Y' : -EIO;
 	close(fd);
 	return ret;
 }
