@@ -50,7 +50,7 @@ programs: deps
 	@scripts/build-programs
 
 selftests: programs
-	@scripts/uml-run scripts/run-tests $$(find build/selftests -maxdepth 2 -type f -perm -u+x | sort)
+	@scripts/boot scripts/run-tests $$(find build/selftests -maxdepth 2 -type f -perm -u+x | sort)
 
 lint: deps
 	@scripts/lint
