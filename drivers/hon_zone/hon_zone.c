@@ -46,11 +46,13 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/nospec.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
@@ -62,13 +64,17 @@
 /**
  * struct hon_zone_buffer - a buffer bound to a zone
  * @dmabuf: the buffer; the zone's own reference, NULL when nothing is bound
- * @map: kernel mapping of all of @dmabuf (always system memory)
+ * @map: kernel mapping of all of @dmabuf (always system memory), null until
+ *       it is mapped
  * @size: size of @dmabuf in bytes
  * @client: the zone's ION client for an ION buffer, NULL for other dma-bufs
  * @handle: the buffer's handle in @client, which maps it
  * @heap_id: ION heap id of the buffer (valid with @client)
  * @ion_flags: ION allocation flags of the buffer (valid with @client)
  * @kernel_alloc: the zone allocated the buffer itself (HON_ZONE_ION_ALLOC)
+ *
+ * Each setup step sets the field of what it acquired; the one teardown,
+ * hon_zone_buffer_release(), undoes whatever is set.
  */
 struct hon_zone_buffer {
 	struct dma_buf *dmabuf;
@@ -134,19 +140,46 @@ static int hon_zone_check_size(size_t size)
 	return 0;
 }
 
-/* Undo hon_zone_buffer_map_ion() */
-static void hon_zone_buffer_unmap_ion(struct hon_zone_buffer *buf)
+/*
+ * The one teardown of a buffer: undo whatever of @buf is set up, in the
+ * reverse order of hon_zone_bind() and hon_zone_alloc(), and leave it empty.
+ * Every failure path of those two and every unbind ends here.
+ */
+static void hon_zone_buffer_release(struct hon_zone_buffer *buf)
 {
-	ion_unmap_kernel(buf->client, buf->handle);
-	ion_free(buf->client, buf->handle);
-	ion_client_destroy(buf->client);
-	buf->client = NULL;
-	buf->handle = NULL;
+	if (!iosys_map_is_null(&buf->map)) {
+		if (buf->handle)
+			ion_unmap_kernel(buf->client, buf->handle);
+		else
+			ion_dma_buf_unmap_kernel(buf->dmabuf, &buf->map);
+	}
+	if (buf->handle)
+		ion_free(buf->client, buf->handle);
+	if (buf->client)
+		ion_client_destroy(buf->client);
+	if (buf->dmabuf)
+		dma_buf_put(buf->dmabuf);
+	memset(buf, 0, sizeof(*buf));
+}
+
+/* Give @buf an ION client of its own on the default ION device. */
+static int hon_zone_buffer_create_client(struct hon_zone_buffer *buf)
+{
+	struct ion_device *dev = ion_default_device();
+	struct ion_client *client;
+
+	if (!dev)
+		return -ENODEV;
+	client = ion_client_create(dev, "hon_zone");
+	if (IS_ERR(client))
+		return PTR_ERR(client);
+	buf->client = client;
+	return 0;
 }
 
 /*
- * Map the ION buffer of @buf->handle in @buf->client and record what the
- * zone reports about it.  On failure the handle and the client are freed.
+ * Map the ION buffer of @buf->handle and record what the zone reports about
+ * it.  On failure @buf keeps what it had: the caller releases it.
  */
 static int hon_zone_buffer_map_ion(struct hon_zone_buffer *buf)
 {
@@ -156,89 +189,65 @@ static int hon_zone_buffer_map_ion(struct hon_zone_buffer *buf)
 
 	ret = ion_handle_get_size(buf->client, buf->handle, &size);
 	if (ret)
-		goto free_handle;
+		return ret;
 	/* The zone only touches @buf->size bytes: that many must exist. */
-	if (WARN_ON_ONCE(size > buf->dmabuf->size)) {
-		ret = -EINVAL;
-		goto free_handle;
-	}
+	if (WARN_ON_ONCE(size > buf->dmabuf->size))
+		return -EINVAL;
 	ret = ion_handle_get_heap_id(buf->client, buf->handle, &buf->heap_id);
 	if (ret)
-		goto free_handle;
+		return ret;
 	ret = ion_handle_get_flags(buf->client, buf->handle, &buf->ion_flags);
 	if (ret)
-		goto free_handle;
-
+		return ret;
 	vaddr = ion_map_kernel(buf->client, buf->handle);
-	if (IS_ERR(vaddr)) {
-		ret = PTR_ERR(vaddr);
-		goto free_handle;
-	}
+	if (IS_ERR(vaddr))
+		return PTR_ERR(vaddr);
 	iosys_map_set_vaddr(&buf->map, vaddr);
 	buf->size = size;
 	return 0;
-
-free_handle:
-	ion_free(buf->client, buf->handle);
-	ion_client_destroy(buf->client);
-	buf->client = NULL;
-	buf->handle = NULL;
-	return ret;
 }
 
 /*
- * Import and map an ION buffer.  The import goes through the dma_buf
- * object, not through the fd: user space can replace the fd's file between
- * two lookups, the object stays what the zone checked.
+ * Import and map the ION buffer @buf->dmabuf.  The import goes through the
+ * dma_buf object, not through the fd: user space can replace the fd's file
+ * between two lookups, the object stays what the zone checked.  On failure
+ * @buf keeps what it had: the caller releases it.
  */
 static int hon_zone_buffer_import_ion(struct hon_zone_buffer *buf)
 {
-	struct ion_client *client;
 	struct ion_handle *handle;
+	int ret;
 
-	client = msm_ion_client_create("hon_zone");
-	if (IS_ERR(client))
-		return PTR_ERR(client);
-
-	handle = ion_import_dma_buf_obj(client, buf->dmabuf);
-	if (IS_ERR(handle)) {
-		ion_client_destroy(client);
+	ret = hon_zone_buffer_create_client(buf);
+	if (ret)
+		return ret;
+	handle = ion_import_dma_buf_obj(buf->client, buf->dmabuf);
+	if (IS_ERR(handle))
 		return PTR_ERR(handle);
-	}
-	buf->client = client;
 	buf->handle = handle;
 	return hon_zone_buffer_map_ion(buf);
 }
 
-/* Map a dma-buf of another exporter through the dma-buf vmap interface. */
+/*
+ * Map @buf->dmabuf, of another exporter, through the dma-buf vmap
+ * interface.  On failure @buf keeps what it had: the caller releases it.
+ */
 static int hon_zone_buffer_map_foreign(struct hon_zone_buffer *buf)
 {
+	struct iosys_map map;
 	int ret;
 
 	if (!buf->dmabuf->ops->vmap)
 		return -EOPNOTSUPP;
-	ret = ion_dma_buf_map_kernel(buf->dmabuf, &buf->map);
+	ret = ion_dma_buf_map_kernel(buf->dmabuf, &map);
 	if (ret)
 		return ret;
-	if (buf->map.is_iomem) {
-		/* read/write/FILL/CHECKSUM use plain memory accesses */
-		ion_dma_buf_unmap_kernel(buf->dmabuf, &buf->map);
-		iosys_map_clear(&buf->map);
+	buf->map = map;
+	/* read/write/FILL/CHECKSUM use plain memory accesses */
+	if (map.is_iomem)
 		return -EOPNOTSUPP;
-	}
 	buf->size = buf->dmabuf->size;
 	return 0;
-}
-
-/* Unmap the buffer and drop every reference of @buf. */
-static void hon_zone_buffer_release(struct hon_zone_buffer *buf)
-{
-	if (buf->client)
-		hon_zone_buffer_unmap_ion(buf);
-	else
-		ion_dma_buf_unmap_kernel(buf->dmabuf, &buf->map);
-	dma_buf_put(buf->dmabuf);
-	memset(buf, 0, sizeof(*buf));
 }
 
 /* Unbind the zone's buffer if it is @dmabuf, or any buffer when NULL. */
@@ -323,15 +332,16 @@ VISIBLE_IF_KUNIT int hon_zone_bind(struct hon_zone *zone, struct dma_buf *dmabuf
 		goto unlock;
 	}
 
+	/* @buf holds the zone's own reference from here. */
+	get_dma_buf(dmabuf);
 	if (ion_dma_buf_is_ion(dmabuf))
 		ret = hon_zone_buffer_import_ion(&buf);
 	else
 		ret = hon_zone_buffer_map_foreign(&buf);
 	if (ret)
-		goto unlock;
-
-	get_dma_buf(dmabuf);
-	zone->buf = buf;
+		hon_zone_buffer_release(&buf);
+	else
+		zone->buf = buf;
 unlock:
 	mutex_unlock(&zone->lock);
 	return ret;
@@ -352,6 +362,37 @@ VISIBLE_IF_KUNIT int hon_zone_unbind(struct hon_zone *zone)
 	return hon_zone_unbind_buffer(zone, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(hon_zone_unbind);
+
+/*
+ * Allocate @len bytes from @heap_id_mask into @buf, share them as its
+ * dma-buf and map them.  On failure @buf keeps what it had: the caller
+ * releases it.
+ */
+static int hon_zone_buffer_alloc_ion(struct hon_zone_buffer *buf, size_t len,
+				     u32 heap_id_mask, u32 flags)
+{
+	struct ion_handle *handle;
+	struct dma_buf *dmabuf;
+	int ret;
+
+	ret = hon_zone_buffer_create_client(buf);
+	if (ret)
+		return ret;
+	handle = ion_alloc(buf->client, len, 0, heap_id_mask, flags);
+	if (IS_ERR(handle))
+		return PTR_ERR(handle);
+	buf->handle = handle;
+	dmabuf = ion_share_dma_buf(buf->client, buf->handle);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	/* The zone's own reference, from ion_share_dma_buf(). */
+	buf->dmabuf = dmabuf;
+	/* ION rounds up to pages: check the size the buffer really has. */
+	ret = hon_zone_check_size(dmabuf->size);
+	if (ret)
+		return ret;
+	return hon_zone_buffer_map_ion(buf);
+}
 
 /**
  * hon_zone_alloc() - allocate an ION buffer and bind it to a zone
@@ -387,46 +428,18 @@ VISIBLE_IF_KUNIT struct dma_buf *hon_zone_alloc(struct hon_zone *zone, u64 len,
 		goto unlock;
 	}
 
-	buf.client = msm_ion_client_create("hon_zone");
-	if (IS_ERR(buf.client)) {
-		ret = PTR_ERR(buf.client);
-		goto unlock;
-	}
-	buf.handle = ion_alloc(buf.client, len, 0, heap_id_mask, flags);
-	if (IS_ERR(buf.handle)) {
-		ret = PTR_ERR(buf.handle);
-		goto destroy_client;
-	}
-	dmabuf = ion_share_dma_buf(buf.client, buf.handle);
-	if (IS_ERR(dmabuf)) {
-		ret = PTR_ERR(dmabuf);
-		goto free_handle;
-	}
-	/* ION rounds up to pages: check the size the buffer really has. */
-	ret = hon_zone_check_size(dmabuf->size);
-	if (ret)
-		goto put_dmabuf;
-	buf.dmabuf = dmabuf;
-	ret = hon_zone_buffer_map_ion(&buf);
+	ret = hon_zone_buffer_alloc_ion(&buf, len, heap_id_mask, flags);
 	if (ret) {
-		/* the handle and the client are freed already */
-		dma_buf_put(dmabuf);
+		hon_zone_buffer_release(&buf);
 		goto unlock;
 	}
-
-	/* The zone keeps the reference from ion_share_dma_buf(). */
 	zone->buf = buf;
 	/* Taken under the lock: an unbind right after it drops the zone's. */
+	dmabuf = buf.dmabuf;
 	get_dma_buf(dmabuf);
 	mutex_unlock(&zone->lock);
 	return dmabuf;
 
-put_dmabuf:
-	dma_buf_put(dmabuf);
-free_handle:
-	ion_free(buf.client, buf.handle);
-destroy_client:
-	ion_client_destroy(buf.client);
 unlock:
 	mutex_unlock(&zone->lock);
 	return ERR_PTR(ret);
@@ -463,6 +476,18 @@ VISIBLE_IF_KUNIT int hon_zone_get_info(struct hon_zone *zone,
 }
 EXPORT_SYMBOL_IF_KUNIT(hon_zone_get_info);
 
+/* Lock a bound zone: 0 with the lock held, -EINTR or -ENXIO without. */
+static int hon_zone_lock_bound(struct hon_zone *zone)
+{
+	if (mutex_lock_killable(&zone->lock))
+		return -EINTR;
+	if (!hon_zone_is_bound(zone)) {
+		mutex_unlock(&zone->lock);
+		return -ENXIO;
+	}
+	return 0;
+}
+
 /*
  * Lock the zone for an access to [@offset, @offset + @len) of its buffer.
  * On success the zone is locked and bound and the range lies in the buffer.
@@ -470,13 +495,11 @@ EXPORT_SYMBOL_IF_KUNIT(hon_zone_get_info);
 static int hon_zone_lock_range(struct hon_zone *zone, u64 offset, u64 len)
 {
 	u64 end;
+	int ret;
 
-	if (mutex_lock_killable(&zone->lock))
-		return -EINTR;
-	if (!hon_zone_is_bound(zone)) {
-		mutex_unlock(&zone->lock);
-		return -ENXIO;
-	}
+	ret = hon_zone_lock_bound(zone);
+	if (ret)
+		return ret;
 	if (check_add_overflow(offset, len, &end) || end > zone->buf.size) {
 		mutex_unlock(&zone->lock);
 		return -EINVAL;
@@ -484,13 +507,99 @@ static int hon_zone_lock_range(struct hon_zone *zone, u64 offset, u64 len)
 	return 0;
 }
 
-/* Between two chunks: let others run, stop on a fatal signal. */
-static bool hon_zone_chunk_break(void)
+/*
+ * One chunk of a walk: work on @n bytes at @vaddr and return how many were
+ * done; fewer than @n (a fault in the user's memory) ends the walk.
+ */
+typedef size_t (*hon_zone_chunk_fn)(void *vaddr, size_t n, void *ctx);
+
+/*
+ * The one chunk iterator of FILL, CHECKSUM, read and write: call @fn over
+ * [@offset, @offset + @len) of the buffer in chunks of HON_ZONE_CHUNK bytes,
+ * bracketed by one dma_buf_begin_cpu_access()/dma_buf_end_cpu_access().
+ * Between two chunks it lets others run and stops on a fatal signal.
+ *
+ * The zone is locked and bound, the range lies in the buffer.  Returns the
+ * number of bytes done, fewer than @len when @fn came short or a fatal
+ * signal arrived; -EFAULT or -EINTR when that happened before any byte was
+ * done; or the error of begin_cpu_access.
+ */
+static ssize_t hon_zone_walk(struct hon_zone *zone, u64 offset, size_t len,
+			     hon_zone_chunk_fn fn, void *ctx)
 {
-	if (fatal_signal_pending(current))
-		return true;
-	cond_resched();
-	return false;
+	size_t done = 0, n, got;
+	int ret;
+
+	lockdep_assert_held(&zone->lock);
+	if (!len)
+		return 0;
+	ret = dma_buf_begin_cpu_access(zone->buf.dmabuf, HON_ZONE_CPU_DIR);
+	if (ret)
+		return ret;
+	while (done < len) {
+		n = min_t(size_t, len - done, HON_ZONE_CHUNK);
+		got = fn(zone->buf.map.vaddr + offset + done, n, ctx);
+		done += got;
+		if (got < n) {
+			if (!done)
+				ret = -EFAULT;
+			break;
+		}
+		if (done == len)
+			break;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	dma_buf_end_cpu_access(zone->buf.dmabuf, HON_ZONE_CPU_DIR);
+	return done ? done : ret;
+}
+
+static size_t hon_zone_fill_chunk(void *vaddr, size_t n, void *ctx)
+{
+	memset(vaddr, *(u8 *)ctx, n);
+	return n;
+}
+
+static size_t hon_zone_checksum_chunk(void *vaddr, size_t n, void *ctx)
+{
+	u32 *state = ctx;
+
+	*state = crc32_le(*state, vaddr, n);
+	return n;
+}
+
+static size_t hon_zone_read_chunk(void *vaddr, size_t n, void *ctx)
+{
+	return copy_to_iter(vaddr, n, ctx);
+}
+
+static size_t hon_zone_write_chunk(void *vaddr, size_t n, void *ctx)
+{
+	return copy_from_iter(vaddr, n, ctx);
+}
+
+/*
+ * FILL and CHECKSUM: walk all of [@offset, @offset + @len) with @fn; a walk
+ * that stops early (a fatal signal) is -EINTR.
+ */
+static int hon_zone_walk_range(struct hon_zone *zone, u64 offset, u64 len,
+			       hon_zone_chunk_fn fn, void *ctx)
+{
+	ssize_t done;
+	int ret;
+
+	ret = hon_zone_lock_range(zone, offset, len);
+	if (ret)
+		return ret;
+	/* the range lies in the buffer: @len fits in a size_t */
+	done = hon_zone_walk(zone, offset, len, fn, ctx);
+	mutex_unlock(&zone->lock);
+	if (done < 0)
+		return done;
+	return (u64)done < len ? -EINTR : 0;
 }
 
 /**
@@ -511,27 +620,8 @@ static bool hon_zone_chunk_break(void)
 VISIBLE_IF_KUNIT int hon_zone_fill(struct hon_zone *zone, u64 offset, u64 len,
 				   u8 pattern)
 {
-	u64 done, n;
-	int ret;
-
-	ret = hon_zone_lock_range(zone, offset, len);
-	if (ret)
-		return ret;
-	ret = dma_buf_begin_cpu_access(zone->buf.dmabuf, HON_ZONE_CPU_DIR);
-	if (ret)
-		goto unlock;
-	for (done = 0; done < len; done += n) {
-		n = min_t(u64, len - done, HON_ZONE_CHUNK);
-		memset(zone->buf.map.vaddr + offset + done, pattern, n);
-		if (done + n < len && hon_zone_chunk_break()) {
-			ret = -EINTR;
-			break;
-		}
-	}
-	dma_buf_end_cpu_access(zone->buf.dmabuf, HON_ZONE_CPU_DIR);
-unlock:
-	mutex_unlock(&zone->lock);
-	return ret;
+	return hon_zone_walk_range(zone, offset, len, hon_zone_fill_chunk,
+				   &pattern);
 }
 EXPORT_SYMBOL_IF_KUNIT(hon_zone_fill);
 
@@ -555,103 +645,43 @@ VISIBLE_IF_KUNIT int hon_zone_checksum(struct hon_zone *zone, u64 offset,
 				       u64 len, u32 *crc)
 {
 	u32 state = ~*crc;
-	u64 done, n;
 	int ret;
 
-	ret = hon_zone_lock_range(zone, offset, len);
-	if (ret)
-		return ret;
-	ret = dma_buf_begin_cpu_access(zone->buf.dmabuf, HON_ZONE_CPU_DIR);
-	if (ret)
-		goto unlock;
-	for (done = 0; done < len; done += n) {
-		n = min_t(u64, len - done, HON_ZONE_CHUNK);
-		state = crc32_le(state, zone->buf.map.vaddr + offset + done, n);
-		if (done + n < len && hon_zone_chunk_break()) {
-			ret = -EINTR;
-			break;
-		}
-	}
-	dma_buf_end_cpu_access(zone->buf.dmabuf, HON_ZONE_CPU_DIR);
+	ret = hon_zone_walk_range(zone, offset, len, hon_zone_checksum_chunk,
+				  &state);
 	if (!ret)
 		*crc = ~state;
-unlock:
-	mutex_unlock(&zone->lock);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(hon_zone_checksum);
 
 /*
- * Copy between the buffer at *@pos and @iter, at most @count bytes, in
- * chunks.  The zone is locked and bound, the range lies in the buffer.
- */
-static ssize_t hon_zone_copy(struct hon_zone *zone, struct iov_iter *iter,
-			     loff_t *pos, size_t count, bool to_user)
-{
-	size_t done = 0, n, copied;
-	void *vaddr;
-	int ret;
-
-	lockdep_assert_held(&zone->lock);
-	ret = dma_buf_begin_cpu_access(zone->buf.dmabuf, HON_ZONE_CPU_DIR);
-	if (ret)
-		return ret;
-	while (done < count) {
-		n = min_t(size_t, count - done, HON_ZONE_CHUNK);
-		vaddr = zone->buf.map.vaddr + *pos + done;
-		if (to_user)
-			copied = copy_to_iter(vaddr, n, iter);
-		else
-			copied = copy_from_iter(vaddr, n, iter);
-		done += copied;
-		if (copied < n) {
-			if (!done)
-				ret = -EFAULT;
-			break;
-		}
-		if (done < count && hon_zone_chunk_break()) {
-			if (!done)
-				ret = -EINTR;
-			break;
-		}
-	}
-	dma_buf_end_cpu_access(zone->buf.dmabuf, HON_ZONE_CPU_DIR);
-	if (ret)
-		return ret;
-	*pos += done;
-	return done;
-}
-
-/*
- * read() (@read) and write(): copy between @iter and the buffer at *@pos,
- * at most up to the end of the buffer.
+ * read() (@read) and write(): walk the buffer from *@pos for the bytes of
+ * @iter, at most up to the end of the buffer, and advance *@pos.  At or past
+ * the end, a read returns 0 and a write -ENOSPC.
  */
 static ssize_t hon_zone_rw(struct hon_zone *zone, struct iov_iter *iter,
 			   loff_t *pos, bool read)
 {
-	size_t count;
+	size_t count = iov_iter_count(iter);
 	ssize_t ret;
 
 	if (*pos < 0)
 		return -EINVAL;
-	if (mutex_lock_killable(&zone->lock))
-		return -EINTR;
-	if (!hon_zone_is_bound(zone)) {
-		ret = -ENXIO;
+	ret = hon_zone_lock_bound(zone);
+	if (ret)
+		return ret;
+	if (!count)
 		goto unlock;
-	}
-	count = iov_iter_count(iter);
-	if (!count) {
-		ret = 0;
-		goto unlock;
-	}
 	if (*pos >= zone->buf.size) {
-		/* end of file for a read, no room left for a write */
 		ret = read ? 0 : -ENOSPC;
 		goto unlock;
 	}
 	count = min_t(u64, count, zone->buf.size - *pos);
-	ret = hon_zone_copy(zone, iter, pos, count, read);
+	ret = hon_zone_walk(zone, *pos, count, read ? hon_zone_read_chunk :
+			    hon_zone_write_chunk, iter);
+	if (ret > 0)
+		*pos += ret;
 unlock:
 	mutex_unlock(&zone->lock);
 	return ret;
@@ -695,43 +725,84 @@ VISIBLE_IF_KUNIT ssize_t hon_zone_write(struct hon_zone *zone,
 }
 EXPORT_SYMBOL_IF_KUNIT(hon_zone_write);
 
-static int hon_zone_ioctl_init(struct hon_zone *zone, int __user *argp)
+/* --- ioctls ------------------------------------------------------------- */
+
+/* Bind the dma-buf of @fd if @flags (checked already) allow it. */
+static int hon_zone_bind_fd(struct hon_zone *zone, int fd, u32 flags)
 {
 	struct dma_buf *dmabuf;
-	int fd, ret;
+	int ret;
 
-	if (get_user(fd, argp))
-		return -EFAULT;
 	/* -EBADF for a closed fd, -EINVAL for a file that is no dma-buf */
 	dmabuf = dma_buf_get(fd);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
-	ret = hon_zone_bind(zone, dmabuf);
+	ret = hon_zone_bind_flags_allow(flags, dmabuf);
+	if (!ret)
+		ret = hon_zone_bind(zone, dmabuf);
 	dma_buf_put(dmabuf);
 	return ret;
 }
 
-static int hon_zone_ioctl_get_info(struct hon_zone *zone, void __user *argp)
+/* HON_ZONE_ION_INIT: the fixed ABI, a bare int. */
+static int hon_zone_ioctl_init(struct hon_zone *zone, int __user *argp)
+{
+	int fd;
+
+	if (get_user(fd, argp))
+		return -EFAULT;
+	return hon_zone_bind_fd(zone, fd, 0);
+}
+
+/*
+ * The extensible ioctls: each handler gets the user's structure and its
+ * size, _IOC_SIZE() of the command, and reads and writes it with
+ * hon_zone_arg_in() and hon_zone_arg_out().
+ */
+static int hon_zone_ioctl_bind(struct hon_zone *zone, void __user *argp,
+			       size_t usize)
+{
+	struct hon_zone_bind_data data;
+	int ret;
+
+	ret = hon_zone_arg_in(&data, sizeof(data), HON_ZONE_BIND_SIZE0, argp,
+			      usize);
+	if (ret)
+		return ret;
+	ret = hon_zone_bind_data_check(&data);
+	if (ret)
+		return ret;
+	/* an fd above INT_MAX is no fd: dma_buf_get() says -EBADF */
+	return hon_zone_bind_fd(zone, data.fd > INT_MAX ? -1 : data.fd,
+				data.flags);
+}
+
+static int hon_zone_ioctl_get_info(struct hon_zone *zone, void __user *argp,
+				   size_t usize)
 {
 	struct hon_zone_info info;
 	int ret;
 
+	/* output only: nothing to read, but a size to check */
+	if (usize < HON_ZONE_INFO_SIZE0)
+		return -EINVAL;
 	ret = hon_zone_get_info(zone, &info);
 	if (ret)
 		return ret;
-	if (copy_to_user(argp, &info, sizeof(info)))
-		return -EFAULT;
-	return 0;
+	return hon_zone_arg_out(argp, usize, &info, sizeof(info));
 }
 
-static int hon_zone_ioctl_alloc(struct hon_zone *zone, void __user *argp)
+static int hon_zone_ioctl_alloc(struct hon_zone *zone, void __user *argp,
+				size_t usize)
 {
 	struct hon_zone_alloc_data data;
 	struct dma_buf *dmabuf;
 	int fd, ret;
 
-	if (copy_from_user(&data, argp, sizeof(data)))
-		return -EFAULT;
+	ret = hon_zone_arg_in(&data, sizeof(data), HON_ZONE_ALLOC_SIZE0, argp,
+			      usize);
+	if (ret)
+		return ret;
 	if (data.reserved)
 		return -EINVAL;
 
@@ -744,10 +815,9 @@ static int hon_zone_ioctl_alloc(struct hon_zone *zone, void __user *argp)
 		goto put_fd;
 	}
 	data.fd = fd;
-	if (copy_to_user(argp, &data, sizeof(data))) {
-		ret = -EFAULT;
+	ret = hon_zone_arg_out(argp, usize, &data, sizeof(data));
+	if (ret)
 		goto unbind;
-	}
 	/* The fd owns the reference from hon_zone_alloc() from here. */
 	fd_install(fd, dmabuf->file);
 	return 0;
@@ -761,32 +831,85 @@ put_fd:
 	return ret;
 }
 
-static int hon_zone_ioctl_fill(struct hon_zone *zone, void __user *argp)
+static int hon_zone_ioctl_fill(struct hon_zone *zone, void __user *argp,
+			       size_t usize)
 {
 	struct hon_zone_fill_data data;
+	int ret;
 
-	if (copy_from_user(&data, argp, sizeof(data)))
-		return -EFAULT;
+	ret = hon_zone_arg_in(&data, sizeof(data), HON_ZONE_FILL_SIZE0, argp,
+			      usize);
+	if (ret)
+		return ret;
 	if (data.reserved || data.pattern > 0xff)
 		return -EINVAL;
 	return hon_zone_fill(zone, data.offset, data.len, data.pattern);
 }
 
-static int hon_zone_ioctl_checksum(struct hon_zone *zone, void __user *argp)
+static int hon_zone_ioctl_checksum(struct hon_zone *zone, void __user *argp,
+				   size_t usize)
 {
 	struct hon_zone_checksum_data data;
 	int ret;
 
-	if (copy_from_user(&data, argp, sizeof(data)))
-		return -EFAULT;
+	ret = hon_zone_arg_in(&data, sizeof(data), HON_ZONE_CHECKSUM_SIZE0,
+			      argp, usize);
+	if (ret)
+		return ret;
 	if (data.reserved)
 		return -EINVAL;
 	ret = hon_zone_checksum(zone, data.offset, data.len, &data.crc);
 	if (ret)
 		return ret;
-	if (copy_to_user(argp, &data, sizeof(data)))
-		return -EFAULT;
-	return 0;
+	return hon_zone_arg_out(argp, usize, &data, sizeof(data));
+}
+
+/* The extensible ioctls, indexed by _IOC_NR(); not the fixed ABI's 0x00, 0x01. */
+static const struct hon_zone_ioctl_desc {
+	unsigned int cmd;
+	int (*fn)(struct hon_zone *zone, void __user *argp, size_t usize);
+} hon_zone_ioctls[] = {
+	[_IOC_NR(HON_ZONE_GET_INFO)] = { HON_ZONE_GET_INFO, hon_zone_ioctl_get_info },
+	[_IOC_NR(HON_ZONE_ION_ALLOC)] = { HON_ZONE_ION_ALLOC, hon_zone_ioctl_alloc },
+	[_IOC_NR(HON_ZONE_FILL)] = { HON_ZONE_FILL, hon_zone_ioctl_fill },
+	[_IOC_NR(HON_ZONE_CHECKSUM)] = { HON_ZONE_CHECKSUM, hon_zone_ioctl_checksum },
+	[_IOC_NR(HON_ZONE_BIND)] = { HON_ZONE_BIND, hon_zone_ioctl_bind },
+};
+
+/*
+ * Dispatch an extensible ioctl on its number, as dma-heap does: type, number
+ * and direction must match, the size is the user's (_IOC_SIZE()).
+ */
+static long hon_zone_ioctl_ext(struct hon_zone *zone, unsigned int cmd,
+			       void __user *argp)
+{
+	const struct hon_zone_ioctl_desc *desc;
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (_IOC_TYPE(cmd) != HON_ZONE_IOC_MAGIC ||
+	    nr >= ARRAY_SIZE(hon_zone_ioctls))
+		return -ENOTTY;
+	desc = &hon_zone_ioctls[array_index_nospec(nr,
+						   ARRAY_SIZE(hon_zone_ioctls))];
+	if (!desc->fn || _IOC_DIR(cmd) != _IOC_DIR(desc->cmd))
+		return -ENOTTY;
+	return desc->fn(zone, argp, _IOC_SIZE(cmd));
+}
+
+static long hon_zone_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct hon_zone *zone = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	/* The fixed ABI: exactly these two commands. */
+	switch (cmd) {
+	case HON_ZONE_ION_INIT:
+		return hon_zone_ioctl_init(zone, argp);
+	case HON_ZONE_ION_DEINIT:
+		return hon_zone_unbind(zone);
+	}
+	return hon_zone_ioctl_ext(zone, cmd, argp);
 }
 
 static int hon_zone_open(struct inode *inode, struct file *file)
@@ -823,30 +946,6 @@ static loff_t hon_zone_llseek(struct file *file, loff_t offset, int whence)
 	/* like a regular file: seeking past the end is allowed */
 	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
 					size);
-}
-
-static long hon_zone_ioctl(struct file *file, unsigned int cmd,
-			   unsigned long arg)
-{
-	struct hon_zone *zone = file->private_data;
-	void __user *argp = (void __user *)arg;
-
-	switch (cmd) {
-	case HON_ZONE_ION_INIT:
-		return hon_zone_ioctl_init(zone, argp);
-	case HON_ZONE_ION_DEINIT:
-		return hon_zone_unbind(zone);
-	case HON_ZONE_GET_INFO:
-		return hon_zone_ioctl_get_info(zone, argp);
-	case HON_ZONE_ION_ALLOC:
-		return hon_zone_ioctl_alloc(zone, argp);
-	case HON_ZONE_FILL:
-		return hon_zone_ioctl_fill(zone, argp);
-	case HON_ZONE_CHECKSUM:
-		return hon_zone_ioctl_checksum(zone, argp);
-	default:
-		return -ENOTTY;
-	}
 }
 
 static int hon_zone_release(struct inode *inode, struct file *file)

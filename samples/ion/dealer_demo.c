@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Seed 002 with ION: a MemoryHeapBase / MemoryDealer over one shared buffer.
+ * Android's MemoryHeapBase / MemoryDealer with ION: sub-allocations of one
+ * shared buffer.
  *
  * The server allocates one named ION buffer (the heap), carves pieces out of
  * it with libion's best-fit sub-allocator (the dealer), writes into each
@@ -98,7 +99,7 @@ int main(void)
 	pid_t pid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("seed 002: a MemoryDealer over one shared ION buffer\n");
+	printf("dealer_demo: a MemoryDealer over one shared ION buffer\n");
 	ion = ion_open();
 	if (ion < 0) {
 		fprintf(stderr, "ion_open: %s\n", strerror(-ion));
@@ -203,6 +204,6 @@ close_buf:
 	close(buf);
 close_ion:
 	ion_close(ion);
-	printf("seed 002 (MemoryDealer): %s\n", status ? "FAILED" : "ok");
+	printf("dealer_demo: %s\n", status ? "FAILED" : "ok");
 	return status;
 }

@@ -8,12 +8,18 @@
  *   ION_IOC_HEAP_QUERY now lists "sample_heap", ION_HEAP_TYPE_CUSTOM, id 16;
  *   ION_IOC_NEW_ALLOC with heap_id_mask ION_HEAP(16) allocates from it;
  *   cat /sys/kernel/debug/ion/heaps/sample_heap shows its buffers and usage;
+ *   ION_IOC_CUSTOM with ION_SAMPLE_HEAP_BUFFER_INFO (ion_sample_heap.h)
+ *   tells how the heap laid out one of its buffers and how full it is;
  *   rmmod ion_sample_heap is refused while one of its buffers lives.
  *
  * Every live buffer pins this module, so the heap is removed in module exit
  * only once all of its buffers are gone, and ion_device_remove_heap() does
  * not wait there.  A heap removed at another time (a platform driver's
  * unbind) sets &ion_heap_ops.release instead and frees its memory there.
+ *
+ * The heap's ION_IOC_CUSTOM handler is the only one of the device: it is set
+ * after the heap is added and removed before the heap is, and removing it
+ * waits for the calls that are running.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -30,6 +36,9 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
+
+#include "ion_sample_heap.h"
 
 /* The first id after the range the kernels' own heaps used (0..15). */
 static unsigned int ion_sample_heap_id = 16;
@@ -178,6 +187,90 @@ static const struct ion_heap_ops ion_sample_heap_ops = {
 	.debug_show = ion_sample_heap_debug_show,
 };
 
+/*
+ * Describe the buffer of @info->fd, which must be one of this heap.  It is
+ * looked up through a client of the heap's own, so that the caller's handle
+ * table never sees it.
+ */
+static int ion_sample_heap_describe(struct ion_sample_heap_buffer_info *info)
+{
+	struct ion_sample_heap *sh = &ion_sample_heap;
+	struct ion_client *client;
+	struct ion_handle *handle;
+	struct sg_table *table;
+	unsigned int heap_id;
+	size_t size;
+	int ret;
+
+	client = ion_client_create(ion_default_device(), "ion_sample_heap");
+	if (IS_ERR(client))
+		return PTR_ERR(client);
+	/* -EBADF for an fd that is not open, -EINVAL for no ION buffer */
+	handle = ion_import_dma_buf(client, info->fd > INT_MAX ? -1 : info->fd);
+	if (IS_ERR(handle)) {
+		ret = PTR_ERR(handle);
+		goto destroy_client;
+	}
+	ret = ion_handle_get_heap_id(client, handle, &heap_id);
+	if (ret)
+		goto free_handle;
+	if (heap_id != sh->heap.id) {
+		ret = -EINVAL;
+		goto free_handle;
+	}
+	ret = ion_handle_get_size(client, handle, &size);
+	if (ret)
+		goto free_handle;
+	table = ion_sg_table(client, handle);
+	if (IS_ERR(table)) {
+		ret = PTR_ERR(table);
+		goto free_handle;
+	}
+	info->size = size;
+	info->nr_pages = table->orig_nents;
+	spin_lock(&sh->lock);
+	info->heap_used = sh->used;
+	spin_unlock(&sh->lock);
+	info->heap_limit = ion_sample_heap_max_bytes;
+
+free_handle:
+	ion_free(client, handle);
+destroy_client:
+	ion_client_destroy(client);
+	return ret;
+}
+
+static long ion_sample_heap_buffer_info(void __user *uarg)
+{
+	struct ion_sample_heap_buffer_info info;
+	int ret;
+
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
+	if (info.reserved)
+		return -EINVAL;
+	ret = ion_sample_heap_describe(&info);
+	if (ret)
+		return ret;
+	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * The ION_IOC_CUSTOM handler: @arg is the user pointer of
+ * ion_custom_data.arg (compat_ptr() applied for 32-bit callers).
+ */
+static long ion_sample_heap_custom_ioctl(struct ion_client *client,
+					 unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case ION_SAMPLE_HEAP_BUFFER_INFO:
+		return ion_sample_heap_buffer_info((void __user *)arg);
+	}
+	return -ENOTTY;
+}
+
 static int __init ion_sample_heap_init(void)
 {
 	struct ion_sample_heap *sh = &ion_sample_heap;
@@ -202,13 +295,25 @@ static int __init ion_sample_heap_init(void)
 		pr_err("cannot add heap id %u: %d\n", ion_sample_heap_id, ret);
 		return ret;
 	}
+	/* -EBUSY when another module has the device's handler */
+	ret = ion_device_set_custom_ioctl(dev, ion_sample_heap_custom_ioctl);
+	if (ret) {
+		pr_err("cannot set the ION_IOC_CUSTOM handler: %d\n", ret);
+		goto remove_heap;
+	}
 	pr_info("heap id %u, up to %lu bytes\n", ion_sample_heap_id,
 		ion_sample_heap_max_bytes);
 	return 0;
+
+remove_heap:
+	ion_device_remove_heap(&sh->heap);
+	return ret;
 }
 
 static void __exit ion_sample_heap_exit(void)
 {
+	/* Waits for running calls of the handler: none starts afterwards. */
+	ion_device_set_custom_ioctl(ion_default_device(), NULL);
 	/* No buffer is left: each one held a reference on this module. */
 	ion_device_remove_heap(&ion_sample_heap.heap);
 }

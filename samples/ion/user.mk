@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# The user-space samples: one program per scenario of the seeds, linked
-# statically with libion so that they run inside UML as they are.
+# The user-space samples: one program per scenario (a buffer shared between
+# user space and a driver, between two processes, allocated in the kernel,
+# sub-allocated with a MemoryDealer), linked statically with libion so that
+# they run inside UML as they are.
 # (This directory's Makefile is the kbuild file of the sample module.)
 #
 #   make -C samples/ion -f user.mk [OUT=dir]     default OUT: build/samples
@@ -16,7 +18,7 @@ CFLAGS		+= -Wall -Wextra
 CPPFLAGS	+= -I$(LIBION)/include -isystem $(srctree)/include/uapi
 LDLIBS		+= -lpthread
 
-PROGS		:= heaps_demo seed_zone_share seed_process_share seed_kernel_alloc dealer_demo
+PROGS		:= heaps_demo zone_share process_share kernel_alloc dealer_demo
 
 .PHONY: all libion clean
 

@@ -3,7 +3,9 @@
  * KUnit tests of the hon_zone zone operations, called without a file:
  * the lifecycle of a zone bound to ION buffers made with the ION in-kernel
  * client API, to buffers the zone allocates itself, and to a dma-buf of
- * another exporter (a small vmalloc exporter defined here).
+ * another exporter (a small vmalloc exporter defined here); and the helpers
+ * with which the ioctl layer reads, writes and checks the extensible ioctl
+ * arguments, on user memory of the test.
  */
 
 #include <kunit/test.h>
@@ -11,12 +13,14 @@
 #include <linux/err.h>
 #include <linux/ion.h>
 #include <linux/iosys-map.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
 
@@ -674,6 +678,160 @@ static void hon_zone_large_buffer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ion.vaddr[size - 2], 0x42);
 }
 
+/* --- the extensible ioctl arguments -------------------------------------- */
+
+/* A page of user memory for the ioctl helpers, or skip without one. */
+static void __user *hon_zone_kunit_user_page(struct kunit *test)
+{
+	unsigned long addr;
+
+	addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	if (IS_ERR_VALUE(addr))
+		kunit_skip(test, "no user memory (%ld)", (long)addr);
+	return (void __user *)addr;
+}
+
+/*
+ * The oldest structure of each extensible ioctl ends after its last field
+ * that is not reserved, as the uapi header documents.  The test case
+ * succeeds if every size is the documented one.
+ */
+static void hon_zone_arg_sizes(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, HON_ZONE_BIND_SIZE0, 8);
+	KUNIT_EXPECT_EQ(test, HON_ZONE_INFO_SIZE0, 24);
+	KUNIT_EXPECT_EQ(test, HON_ZONE_ALLOC_SIZE0, 20);
+	KUNIT_EXPECT_EQ(test, HON_ZONE_FILL_SIZE0, 20);
+	KUNIT_EXPECT_EQ(test, HON_ZONE_CHECKSUM_SIZE0, 20);
+	KUNIT_EXPECT_EQ(test, sizeof(struct hon_zone_bind_data), 16);
+}
+
+/*
+ * hon_zone_arg_in(): the test case succeeds if a structure of today's size
+ * is read as it is, a smaller one down to the oldest is zero-extended, a
+ * larger one is read when its tail is 0 and -E2BIG otherwise, a shorter one
+ * is -EINVAL and a bad pointer -EFAULT.
+ */
+static void hon_zone_arg_in_sizes(struct kunit *test)
+{
+	u8 __user *ubuf = hon_zone_kunit_user_page(test);
+	struct hon_zone_bind_data in = { .fd = 7, .flags = 1, .reserved = 3 };
+	struct hon_zone_bind_data data;
+	u8 zeros[8] = {};
+	u8 one = 1;
+
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(ubuf, &in, sizeof(in)));
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(ubuf + sizeof(in), zeros,
+					      sizeof(zeros)));
+
+	memset(&data, 0xff, sizeof(data));
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_arg_in(&data, sizeof(data),
+						 HON_ZONE_BIND_SIZE0, ubuf,
+						 sizeof(data)));
+	KUNIT_EXPECT_EQ(test, data.fd, 7);
+	KUNIT_EXPECT_EQ(test, data.reserved, 3);
+
+	/* the oldest structure: reserved reads as 0 */
+	memset(&data, 0xff, sizeof(data));
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_arg_in(&data, sizeof(data),
+						 HON_ZONE_BIND_SIZE0, ubuf,
+						 HON_ZONE_BIND_SIZE0));
+	KUNIT_EXPECT_EQ(test, data.fd, 7);
+	KUNIT_EXPECT_EQ(test, data.flags, 1);
+	KUNIT_EXPECT_EQ(test, data.reserved, 0);
+
+	/* a newer structure with a tail of zeros */
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_arg_in(&data, sizeof(data),
+						 HON_ZONE_BIND_SIZE0, ubuf,
+						 sizeof(data) + sizeof(zeros)));
+	KUNIT_EXPECT_EQ(test, data.fd, 7);
+	/* and with one byte of it set, the last one */
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(ubuf + sizeof(in) + 7, &one, 1));
+	KUNIT_EXPECT_EQ(test, -E2BIG,
+			hon_zone_arg_in(&data, sizeof(data),
+					HON_ZONE_BIND_SIZE0, ubuf,
+					sizeof(data) + sizeof(zeros)));
+
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			hon_zone_arg_in(&data, sizeof(data),
+					HON_ZONE_BIND_SIZE0, ubuf,
+					HON_ZONE_BIND_SIZE0 - 1));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			hon_zone_arg_in(&data, sizeof(data),
+					HON_ZONE_BIND_SIZE0, ubuf, 0));
+	KUNIT_EXPECT_EQ(test, -EFAULT,
+			hon_zone_arg_in(&data, sizeof(data),
+					HON_ZONE_BIND_SIZE0, NULL,
+					sizeof(data)));
+}
+
+/*
+ * hon_zone_arg_out(): the test case succeeds if a smaller user structure
+ * gets only its own bytes, a larger one today's structure and zeros, and a
+ * bad pointer is -EFAULT.
+ */
+static void hon_zone_arg_out_sizes(struct kunit *test)
+{
+	u8 __user *ubuf = hon_zone_kunit_user_page(test);
+	struct hon_zone_info info = {
+		.size = 1, .ion_flags = 2, .state = 3, .heap_id = 4,
+	};
+	u8 back[sizeof(info) + 8];
+	u8 ones[sizeof(back)];
+
+	memset(ones, 0xff, sizeof(ones));
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(ubuf, ones, sizeof(ones)));
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_arg_out(ubuf, HON_ZONE_INFO_SIZE0,
+						  &info, sizeof(info)));
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(back, ubuf, sizeof(back)));
+	KUNIT_EXPECT_MEMEQ(test, back, &info, HON_ZONE_INFO_SIZE0);
+	KUNIT_EXPECT_MEMEQ(test, back + HON_ZONE_INFO_SIZE0, ones,
+			   sizeof(back) - HON_ZONE_INFO_SIZE0);
+
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_arg_out(ubuf, sizeof(back), &info,
+						  sizeof(info)));
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(back, ubuf, sizeof(back)));
+	KUNIT_EXPECT_MEMEQ(test, back, &info, sizeof(info));
+	memset(ones, 0, sizeof(ones));
+	KUNIT_EXPECT_MEMEQ(test, back + sizeof(info), ones, 8);
+
+	KUNIT_EXPECT_EQ(test, -EFAULT, hon_zone_arg_out(NULL, sizeof(info),
+							&info, sizeof(info)));
+}
+
+/*
+ * HON_ZONE_BIND's checks: the test case succeeds if unknown flags and a
+ * non-zero reserved field are -EINVAL, and HON_ZONE_BIND_ION_ONLY refuses a
+ * dma-buf of another exporter with -EXDEV and takes an ION buffer.
+ */
+static void hon_zone_bind_flags(struct kunit *test)
+{
+	struct dma_buf *foreign = hon_zone_kunit_foreign(test, PAGE_SIZE, true);
+	struct hon_zone_bind_data data = { .flags = HON_ZONE_BIND_ION_ONLY };
+	struct hon_zone_kunit_ion ion;
+
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_bind_data_check(&data));
+	data.flags = 0;
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_bind_data_check(&data));
+	data.flags = HON_ZONE_BIND_ION_ONLY << 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, hon_zone_bind_data_check(&data));
+	data.flags = 1U << 31;
+	KUNIT_EXPECT_EQ(test, -EINVAL, hon_zone_bind_data_check(&data));
+	data.flags = 0;
+	data.reserved = 1ULL << 63;
+	KUNIT_EXPECT_EQ(test, -EINVAL, hon_zone_bind_data_check(&data));
+
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_bind_flags_allow(0, foreign));
+	KUNIT_EXPECT_EQ(test, -EXDEV,
+			hon_zone_bind_flags_allow(HON_ZONE_BIND_ION_ONLY,
+						  foreign));
+	hon_zone_kunit_ion_alloc(test, &ion, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, 0,
+			hon_zone_bind_flags_allow(HON_ZONE_BIND_ION_ONLY,
+						  ion.dmabuf));
+}
+
 static struct kunit_case hon_zone_test_cases[] = {
 	KUNIT_CASE_PARAM(hon_zone_ion_bind_read_write,
 			 hon_zone_kunit_heap_gen_params),
@@ -690,6 +848,10 @@ static struct kunit_case hon_zone_test_cases[] = {
 	KUNIT_CASE(hon_zone_unbound),
 	KUNIT_CASE(hon_zone_ranges),
 	KUNIT_CASE(hon_zone_large_buffer),
+	KUNIT_CASE(hon_zone_arg_sizes),
+	KUNIT_CASE(hon_zone_arg_in_sizes),
+	KUNIT_CASE(hon_zone_arg_out_sizes),
+	KUNIT_CASE(hon_zone_bind_flags),
 	{}
 };
 

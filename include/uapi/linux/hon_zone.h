@@ -14,11 +14,11 @@
  * DOC: hon_zone ioctl format and errors
  *
  * Every open of /dev/hon_zone is its own zone.  A zone is unbound after
- * open; HON_ZONE_ION_INIT or HON_ZONE_ION_ALLOC binds one buffer to it,
- * HON_ZONE_ION_DEINIT or the last close() of the zone unbinds it.  While it
- * is bound the zone holds its own reference on the buffer and a kernel
- * mapping of it, so the buffer stays alive when user space has closed all
- * its file descriptors and freed its ION handles.
+ * open; HON_ZONE_ION_INIT, HON_ZONE_BIND or HON_ZONE_ION_ALLOC binds one
+ * buffer to it, HON_ZONE_ION_DEINIT or the last close() of the zone unbinds
+ * it.  While it is bound the zone holds its own reference on the buffer and
+ * a kernel mapping of it, so the buffer stays alive when user space has
+ * closed all its file descriptors and freed its ION handles.
  *
  * read(), write(), pread(), pwrite() and lseek() access the bound buffer
  * through the kernel mapping, bracketed by DMA_BUF begin/end CPU access.
@@ -29,11 +29,31 @@
  * The structures have fixed-width fields and are padded to 64 bits.  Fields
  * named reserved must be 0, otherwise the ioctl fails with EINVAL.
  *
+ * HON_ZONE_ION_INIT and HON_ZONE_ION_DEINIT are the fixed ABI that existing
+ * programs use: their numbers, bare int argument included, never change.
+ * The ioctls that take a structure (HON_ZONE_BIND, HON_ZONE_GET_INFO,
+ * HON_ZONE_ION_ALLOC, HON_ZONE_FILL, HON_ZONE_CHECKSUM) can grow: the
+ * driver dispatches them on the ioctl number and takes the size of the
+ * argument from the command (_IOC_SIZE), so that a program built against
+ * another version of this header keeps working:
+ *
+ *  - a larger structure (a newer program) is accepted when every byte
+ *    beyond the structure the driver knows is 0, and fails with E2BIG
+ *    otherwise; on output the driver writes 0 to those bytes;
+ *  - a smaller structure (an older program) is accepted down to the end of
+ *    its last field that is not reserved: the missing bytes read as 0 and
+ *    the driver writes only the bytes the program passed; a structure
+ *    shorter than that fails with EINVAL.
+ *
  * Errors common to every ioctl:
  *
- *  - ENOTTY: the ioctl number is not one of the numbers below.
+ *  - ENOTTY: the ioctl number is not one of the numbers below, or its
+ *    direction bits differ from the ones below.
  *  - EFAULT: the argument pointer cannot be read or written.
- *  - EINVAL: a reserved field is not 0, or a field has a value out of range.
+ *  - EINVAL: a reserved field is not 0, a flag is unknown, a field has a
+ *    value out of range, or the structure is shorter than the oldest one.
+ *  - E2BIG: the structure is larger than the driver's and a byte beyond the
+ *    driver's structure is not 0.
  *  - ENXIO: the ioctl needs a bound zone and the zone is not bound.
  *  - EINTR: a fatal signal arrived while waiting for the zone or while
  *    working on a large buffer.
@@ -73,6 +93,35 @@
  */
 #define HON_ZONE_ION_DEINIT	_IO(HON_ZONE_IOC_MAGIC, 0x01)
 
+/* Bits of hon_zone_bind_data.flags. */
+/* Bind only an ION buffer: a dma-buf of another exporter fails with EXDEV. */
+#define HON_ZONE_BIND_ION_ONLY		(1U << 0)
+/* Every flag this version of the driver knows. */
+#define HON_ZONE_BIND_FLAGS		HON_ZONE_BIND_ION_ONLY
+
+/**
+ * struct hon_zone_bind_data - argument of HON_ZONE_BIND
+ * @fd: a dma-buf file descriptor of the calling process, as for
+ *      HON_ZONE_ION_INIT (input)
+ * @flags: HON_ZONE_BIND_* bits (input)
+ * @reserved: must be 0
+ *
+ * HON_ZONE_BIND does what HON_ZONE_ION_INIT does, with room to grow: flags
+ * and a structure that later versions can extend.  The oldest structure
+ * accepted ends after @flags.
+ *
+ * Errors: those of HON_ZONE_ION_INIT; EINVAL when @flags has a bit outside
+ * HON_ZONE_BIND_FLAGS or @reserved is not 0; EXDEV with
+ * HON_ZONE_BIND_ION_ONLY when the buffer is not an ION buffer.
+ */
+struct hon_zone_bind_data {
+	__u32 fd;
+	__u32 flags;
+	__u64 reserved;
+};
+
+#define HON_ZONE_BIND		_IOW(HON_ZONE_IOC_MAGIC, 0x06, struct hon_zone_bind_data)
+
 /* Bits of hon_zone_info.state. */
 /* The zone has a buffer bound. */
 #define HON_ZONE_STATE_BOUND		(1U << 0)
@@ -92,7 +141,8 @@
  * @reserved: written as 0
  *
  * HON_ZONE_GET_INFO never fails on a valid pointer; on an unbound zone it
- * returns a structure of zeros.
+ * returns a structure of zeros.  The oldest structure accepted ends after
+ * @heap_id.
  */
 struct hon_zone_info {
 	__u64 size;
@@ -115,7 +165,7 @@ struct hon_zone_info {
  *
  * The zone allocates the buffer itself through the ION client API, binds it
  * and returns a shared fd of it.  The fd is installed only when everything
- * else succeeded.
+ * else succeeded.  The oldest structure accepted ends after @fd.
  *
  * Errors: EBUSY when the zone is already bound; EINVAL when @len is 0 or
  * @reserved is not 0; EFBIG when @len is larger than the module parameter
@@ -142,7 +192,7 @@ struct hon_zone_alloc_data {
  *
  * The kernel writes @pattern over the range through its own mapping, in
  * bounded chunks; a fatal signal stops it with EINTR (part of the range may
- * then be written).
+ * then be written).  The oldest structure accepted ends after @pattern.
  *
  * Errors: ENXIO when the zone is not bound; EINVAL when the range does not
  * lie inside the buffer, @pattern > 0xff or @reserved is not 0.
@@ -168,7 +218,7 @@ struct hon_zone_fill_data {
  * initial value and final xor 0xffffffff), the same as zlib's
  * crc32(crc, buf, len), so ranges can be chained.  The kernel reads the
  * range through its own mapping, in bounded chunks; a fatal signal stops it
- * with EINTR.
+ * with EINTR.  The oldest structure accepted ends after @crc.
  *
  * Errors: ENXIO when the zone is not bound; EINVAL when the range does not
  * lie inside the buffer or @reserved is not 0.

@@ -191,7 +191,7 @@ static char bench_ratio_num[BENCH_NAME_LEN];
 static const char bench_ratio_den[] = "dma-heap:system";
 static int bench_drop_fd = -1;
 /* The order of the allocators in each round of a case, see bench_cases(). */
-static unsigned int bench_seed = 1;
+static unsigned int bench_rng_state = 1;
 
 static double bench_now_us(void)
 {
@@ -963,9 +963,9 @@ static int bench_cases(enum bench_op op, enum bench_state state,
 
 	for (round = 0; round < bench_opts.reps; round++) {
 		running = 0;
-		/* Fisher-Yates, from a fixed seed: runs are repeatable */
+		/* Fisher-Yates, from a fixed start: runs are repeatable */
 		for (i = bench_nr_allocs - 1; i > 0; i--) {
-			j = rand_r(&bench_seed) % (i + 1);
+			j = rand_r(&bench_rng_state) % (i + 1);
 			k = order[i];
 			order[i] = order[j];
 			order[j] = k;

@@ -224,13 +224,13 @@ TEST(random_against_model)
 	enum { SIZE = 1 << 16, ALIGN = 64, N = 128 };
 	static unsigned char used[SIZE];
 	size_t off[N] = { 0 }, len[N] = { 0 };
-	unsigned int seed = time(NULL);
+	unsigned int rng_state = time(NULL);
 	struct ion_dealer *d;
 	size_t total, i, k;
 	int step;
 
-	TH_LOG("seed %u", seed);
-	srand(seed);
+	TH_LOG("random start value %u", rng_state);
+	srand(rng_state);
 	ASSERT_EQ(0, ion_dealer_create(SIZE, ALIGN, "random", &d));
 	for (step = 0; step < 20000; step++) {
 		i = rand() % N;

@@ -408,7 +408,7 @@ TEST_F(buf, readonly_share_of_memfd_is_einval)
 	close(m);
 }
 
-/* The seed's second scenario, done with the helpers: fork, pass, read. */
+/* Two processes share one buffer, done with the helpers: fork, pass, read. */
 TEST_F(buf, pass_named_buffer_to_another_process)
 {
 	char name[32], *p;

@@ -70,18 +70,18 @@ static bool race_done(struct race *r)
  * the larger buffer on the smaller one), ENOSPC (write past the end), and
  * EBADF once the zone fd is closed (@closing).
  */
-static void race_one_op(struct race *r, unsigned int *seed, bool closing)
+static void race_one_op(struct race *r, unsigned int *rng_state, bool closing)
 {
 	struct hon_zone_checksum_data sum = { 0 };
 	struct hon_zone_fill_data fill = { 0 };
 	struct hon_zone_info info;
 	char buf[512];
-	int op = rand_r(seed) % 8, ret, err;
-	off_t off = rand_r(seed) % LARGE_SIZE;
+	int op = rand_r(rng_state) % 8, ret, err;
+	off_t off = rand_r(rng_state) % LARGE_SIZE;
 
 	switch (op) {
 	case 0:
-		ret = ioctl(r->zone_fd, HON_ZONE_ION_INIT, &r->bufs[rand_r(seed) & 1]);
+		ret = ioctl(r->zone_fd, HON_ZONE_ION_INIT, &r->bufs[rand_r(rng_state) & 1]);
 		break;
 	case 1:
 		ret = ioctl(r->zone_fd, HON_ZONE_ION_DEINIT);
@@ -94,13 +94,13 @@ static void race_one_op(struct race *r, unsigned int *seed, bool closing)
 		break;
 	case 4:
 		fill.offset = off;
-		fill.len = rand_r(seed) % 8192;
+		fill.len = rand_r(rng_state) % 8192;
 		fill.pattern = op;
 		ret = ioctl(r->zone_fd, HON_ZONE_FILL, &fill);
 		break;
 	case 5:
 		sum.offset = off;
-		sum.len = rand_r(seed) % 8192;
+		sum.len = rand_r(rng_state) % 8192;
 		ret = ioctl(r->zone_fd, HON_ZONE_CHECKSUM, &sum);
 		break;
 	case 6:
@@ -138,20 +138,20 @@ static void race_one_op(struct race *r, unsigned int *seed, bool closing)
 static void *race_thread(void *arg)
 {
 	struct race *r = arg;
-	unsigned int seed = (uintptr_t)&seed ^ getpid();
+	unsigned int rng_state = (uintptr_t)&rng_state ^ getpid();
 
 	while (!race_done(r))
-		race_one_op(r, &seed, false);
+		race_one_op(r, &rng_state, false);
 	return NULL;
 }
 
 static void *race_thread_closing(void *arg)
 {
 	struct race *r = arg;
-	unsigned int seed = (uintptr_t)&seed ^ getpid();
+	unsigned int rng_state = (uintptr_t)&rng_state ^ getpid();
 
 	while (!race_done(r))
-		race_one_op(r, &seed, true);
+		race_one_op(r, &rng_state, true);
 	return NULL;
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kselftests of /dev/hon_zone: seed 000's flows in both directions, the
- * kernel allocation flow, FILL and CHECKSUM against our own computation, a
+ * kselftests of /dev/hon_zone: user space and a driver sharing one buffer
+ * in both directions, the kernel allocation flow, FILL and CHECKSUM against our own computation, a
  * zone outliving the user's fds, a second process binding a buffer received
  * over SCM_RIGHTS, foreign dma-bufs (DMA-BUF system heap, udmabuf), the
- * read/write/lseek semantics, and every error of the ABI, one per test.
+ * read/write/lseek semantics, HON_ZONE_BIND, the extensible structures
+ * (larger with a tail of zeros, larger with a non-zero tail, smaller), and
+ * every error of the ABI, one per test.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,12 +31,12 @@
 
 #define BUF_SIZE	(16 * 4096)
 
-static void fill_random(void *buf, size_t len, unsigned int seed)
+static void fill_random(void *buf, size_t len, unsigned int start)
 {
 	uint8_t *p = buf;
 	size_t i;
 
-	srand(seed);
+	srand(start);
 	for (i = 0; i < len; i++)
 		p[i] = rand();
 }
@@ -105,7 +107,7 @@ FIXTURE_TEARDOWN(zone)
 		close(self->zone_fd);
 }
 
-/* Seed 000: user space writes through mmap, the kernel reads it. */
+/* User space writes through mmap, the kernel reads it. */
 TEST_F(zone, user_writes_kernel_reads)
 {
 	static char buf[BUF_SIZE];
@@ -122,12 +124,12 @@ TEST_F(zone, user_writes_kernel_reads)
 	ASSERT_EQ(BUF_SIZE, pread(self->zone_fd, buf, BUF_SIZE, 0));
 	EXPECT_EQ(0, memcmp(buf, self->map, BUF_SIZE));
 	/* and a later write through the mapping too */
-	memcpy((char *)self->map + 5000, "seed 000", 9);
-	ASSERT_EQ(9, pread(self->zone_fd, buf, 9, 5000));
-	EXPECT_STREQ("seed 000", buf);
+	memcpy((char *)self->map + 5000, "from user", 10);
+	ASSERT_EQ(10, pread(self->zone_fd, buf, 10, 5000));
+	EXPECT_STREQ("from user", buf);
 }
 
-/* Seed 000 the other way: the kernel writes, user space sees it. */
+/* The other way: the kernel writes, user space sees it. */
 TEST_F(zone, kernel_writes_user_reads)
 {
 	struct hon_zone_fill_data fill = {
@@ -151,8 +153,8 @@ TEST_F(zone, kernel_writes_user_reads)
 	EXPECT_EQ(0, p[100 + 3 * 4096]);
 }
 
-/* Seed 000's init_ion()/bind_driver(): legacy handle, ION_IOC_SHARE, an int. */
-TEST_F(zone, seed_legacy_share)
+/* The classic init_ion()/bind_driver(): legacy handle, ION_IOC_SHARE, an int. */
+TEST_F(zone, legacy_share_bind_int)
 {
 	ion_user_handle_t handle;
 	int shared_fd, zone2;
@@ -184,7 +186,7 @@ TEST_F(zone, seed_legacy_share)
 	EXPECT_EQ(0, close(zone2));
 }
 
-/* Seed 000's third scenario: the zone allocates the buffer itself. */
+/* A driver allocates ION memory in the kernel: the zone allocates it itself. */
 TEST_F(zone, kernel_alloc)
 {
 	struct hon_zone_alloc_data alloc = {
@@ -341,9 +343,9 @@ TEST_F(zone, deinit_and_rebind)
 }
 
 /*
- * Seed 000's second scenario plus the zone: a child allocates a buffer and
- * binds it to its zone, sends the fd over SCM_RIGHTS; the parent binds it to
- * a second zone.  Each sees the other's kernel-side writes.
+ * Two processes share one buffer over a socket, plus the zone: a child
+ * allocates a buffer and binds it to its zone, sends the fd over
+ * SCM_RIGHTS; the parent binds it to a second zone.  Each sees the other's kernel-side writes.
  */
 TEST_F(zone, cross_process_scm_rights)
 {
@@ -458,10 +460,19 @@ static void check_foreign(struct __test_metadata *_metadata, int zone_fd,
 {
 	struct hon_zone_checksum_data sum = { .len = size };
 	struct hon_zone_fill_data fill = { .offset = 10, .len = 20, .pattern = 0x99 };
+	struct hon_zone_bind_data bind = {
+		.fd = buf_fd, .flags = HON_ZONE_BIND_ION_ONLY,
+	};
 	struct hon_zone_info info;
 	char buf[16] = "";
 
 	fill_random(p, size, 4);
+	/* no ION buffer: HON_ZONE_BIND_ION_ONLY refuses it and binds nothing */
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(zone_fd, HON_ZONE_BIND, &bind));
+	EXPECT_EQ(EXDEV, errno);
+	ASSERT_EQ(0, ioctl(zone_fd, HON_ZONE_GET_INFO, &info));
+	EXPECT_EQ(0, info.state);
 	ASSERT_EQ(0, ioctl(zone_fd, HON_ZONE_ION_INIT, &buf_fd));
 	ASSERT_EQ(0, ioctl(zone_fd, HON_ZONE_GET_INFO, &info));
 	EXPECT_EQ(size, info.size);
@@ -592,20 +603,254 @@ TEST_F(abi, struct_sizes)
 	EXPECT_EQ(24, _IOC_SIZE(HON_ZONE_FILL));
 	EXPECT_EQ(24, sizeof(struct hon_zone_checksum_data));
 	EXPECT_EQ(24, _IOC_SIZE(HON_ZONE_CHECKSUM));
+	EXPECT_EQ(16, sizeof(struct hon_zone_bind_data));
+	EXPECT_EQ(16, _IOC_SIZE(HON_ZONE_BIND));
 }
 
-/* An older (smaller) or newer (larger) struct is another ioctl number. */
-TEST_F(abi, struct_size_mismatch_enotty)
+/*
+ * A structure of @size bytes at @arg for the extensible ioctl @cmd: the
+ * same number and direction, another size.
+ */
+static int zone_ioctl_size(int zone_fd, unsigned long cmd, size_t size,
+			   void *arg)
+{
+	unsigned long sized = (cmd & ~((unsigned long)_IOC_SIZEMASK << _IOC_SIZESHIFT)) |
+			      ((unsigned long)size << _IOC_SIZESHIFT);
+
+	return ioctl(zone_fd, sized, arg);
+}
+
+/* A newer program's structure: today's structure and more. */
+struct fill_next {
+	struct hon_zone_fill_data data;
+	__u64 extra;
+};
+
+/*
+ * Succeeds if a larger FILL structure whose extra bytes are 0 fills, and
+ * one with a non-zero extra byte is E2BIG and fills nothing.
+ */
+TEST_F(abi, larger_struct_zero_tail_accepted)
+{
+	struct fill_next big = { { .len = 16, .pattern = 0x3c }, 0 };
+	struct hon_zone_checksum_data sum = { .len = 16 };
+	uint8_t expect[16];
+
+	ASSERT_EQ(0, zone_init(self->zone_fd, self->buf_fd));
+	EXPECT_EQ(0, zone_ioctl_size(self->zone_fd, HON_ZONE_FILL,
+				     sizeof(big), &big));
+	memset(expect, 0x3c, sizeof(expect));
+	ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_CHECKSUM, &sum));
+	EXPECT_EQ(hz_crc32(0, expect, sizeof(expect)), sum.crc);
+}
+
+TEST_F(abi, larger_struct_nonzero_tail_e2big)
+{
+	struct fill_next big = { { .len = 16, .pattern = 0x3c }, 1ULL << 63 };
+	struct hon_zone_checksum_data sum = { .len = 16 };
+	uint8_t expect[16] = { 0 };
+
+	ASSERT_EQ(0, zone_init(self->zone_fd, self->buf_fd));
+	EXPECT_ERRNO(E2BIG, zone_ioctl_size(self->zone_fd, HON_ZONE_FILL,
+					    sizeof(big), &big));
+	/* one byte past the structure is enough */
+	big.extra = 0;
+	((uint8_t *)&big)[sizeof(big.data)] = 1;
+	EXPECT_ERRNO(E2BIG, zone_ioctl_size(self->zone_fd, HON_ZONE_FILL,
+					    sizeof(big.data) + 1, &big));
+	ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_CHECKSUM, &sum));
+	EXPECT_EQ(hz_crc32(0, expect, sizeof(expect)), sum.crc);
+}
+
+/*
+ * Succeeds if an older FILL structure without its reserved field fills,
+ * and one shorter than its last field is EINVAL.
+ */
+TEST_F(abi, smaller_struct_accepted)
+{
+	struct hon_zone_fill_data fill = { .len = 8, .pattern = 0x7e };
+	struct hon_zone_checksum_data sum = { .len = 8 };
+	uint8_t expect[8];
+
+	ASSERT_EQ(0, zone_init(self->zone_fd, self->buf_fd));
+	/* offset, len, pattern: the reserved field is left out */
+	EXPECT_EQ(0, zone_ioctl_size(self->zone_fd, HON_ZONE_FILL, 20, &fill));
+	memset(expect, 0x7e, sizeof(expect));
+	/* CHECKSUM without its reserved field writes back only 20 bytes */
+	sum.reserved = 0xdeadbeef;
+	ASSERT_EQ(0, zone_ioctl_size(self->zone_fd, HON_ZONE_CHECKSUM, 20, &sum));
+	EXPECT_EQ(hz_crc32(0, expect, sizeof(expect)), sum.crc);
+	EXPECT_EQ(0xdeadbeef, sum.reserved);
+}
+
+TEST_F(abi, too_small_struct_einval)
+{
+	struct hon_zone_fill_data fill = { .len = 8, .pattern = 0x7e };
+	struct hon_zone_checksum_data sum = { .len = 8 };
+	struct hon_zone_info info;
+	struct hon_zone_bind_data bind = { .fd = self->buf_fd };
+	struct hon_zone_alloc_data alloc = {
+		.len = 4096, .heap_id_mask = ION_HEAP_SYSTEM_MASK,
+	};
+
+	EXPECT_ERRNO(EINVAL, zone_ioctl_size(self->zone_fd, HON_ZONE_BIND, 4,
+					     &bind));
+	EXPECT_ERRNO(EINVAL, zone_ioctl_size(self->zone_fd, HON_ZONE_ION_ALLOC,
+					     16, &alloc));
+	EXPECT_ERRNO(EINVAL, zone_ioctl_size(self->zone_fd, HON_ZONE_GET_INFO,
+					     16, &info));
+	ASSERT_EQ(0, zone_init(self->zone_fd, self->buf_fd));
+	EXPECT_ERRNO(EINVAL, zone_ioctl_size(self->zone_fd, HON_ZONE_FILL, 16,
+					     &fill));
+	EXPECT_ERRNO(EINVAL, zone_ioctl_size(self->zone_fd, HON_ZONE_CHECKSUM,
+					     16, &sum));
+	EXPECT_ERRNO(EINVAL, zone_ioctl_size(self->zone_fd, HON_ZONE_FILL, 0,
+					     &fill));
+}
+
+/*
+ * Succeeds if a larger GET_INFO structure gets today's fields and zeros in
+ * the rest, and a larger CHECKSUM one gets zeros in the rest too.
+ */
+TEST_F(abi, larger_struct_output_zeroed)
 {
 	struct {
-		struct hon_zone_fill_data data;
+		struct hon_zone_info info;
+		__u64 extra[2];
+	} big;
+	struct {
+		struct hon_zone_checksum_data sum;
 		__u64 extra;
-	} big = { { 0 }, 0 };
+	} bigsum = { { .len = 4096 }, 0 };
+
+	ASSERT_EQ(0, zone_init(self->zone_fd, self->buf_fd));
+	memset(&big, 0xff, sizeof(big));
+	ASSERT_EQ(0, zone_ioctl_size(self->zone_fd, HON_ZONE_GET_INFO,
+				     sizeof(big), &big));
+	EXPECT_EQ(2 * 4096, big.info.size);
+	EXPECT_EQ(HON_ZONE_STATE_BOUND | HON_ZONE_STATE_ION, big.info.state);
+	EXPECT_EQ(0, big.info.reserved);
+	EXPECT_EQ(0, big.extra[0]);
+	EXPECT_EQ(0, big.extra[1]);
+	ASSERT_EQ(0, zone_ioctl_size(self->zone_fd, HON_ZONE_CHECKSUM,
+				     sizeof(bigsum), &bigsum));
+	EXPECT_NE(0, bigsum.sum.crc);
+	EXPECT_EQ(0, bigsum.extra);
+}
+
+/* Succeeds if another direction on an extensible number is ENOTTY. */
+TEST_F(abi, wrong_direction_enotty)
+{
+	struct hon_zone_fill_data fill = { .len = 1 };
 
 	EXPECT_ERRNO(ENOTTY, ioctl(self->zone_fd,
-				   _IOW(HON_ZONE_IOC_MAGIC, 0x04, big), &big));
+				   _IOWR(HON_ZONE_IOC_MAGIC, 0x04,
+					 struct hon_zone_fill_data), &fill));
+	EXPECT_ERRNO(ENOTTY, ioctl(self->zone_fd, _IO(HON_ZONE_IOC_MAGIC, 0x02)));
+	/* and the fixed ABI takes exactly its own size */
 	EXPECT_ERRNO(ENOTTY, ioctl(self->zone_fd,
-				   _IOW(HON_ZONE_IOC_MAGIC, 0x04, __u64[2]), &big));
+				   _IOW(HON_ZONE_IOC_MAGIC, 0x00, __u64), &fill));
+}
+
+/* --- HON_ZONE_BIND --------------------------------------------------- */
+
+/* Succeeds if BIND binds an ION buffer as HON_ZONE_ION_INIT does. */
+TEST_F(abi, bind_ion)
+{
+	struct hon_zone_bind_data bind = { .fd = self->buf_fd };
+	struct hon_zone_info info;
+
+	ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+	ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_GET_INFO, &info));
+	EXPECT_EQ(2 * 4096, info.size);
+	EXPECT_EQ(HON_ZONE_STATE_BOUND | HON_ZONE_STATE_ION, info.state);
+	EXPECT_ERRNO(EBUSY, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+	ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_ION_DEINIT));
+	bind.flags = HON_ZONE_BIND_ION_ONLY;
+	EXPECT_EQ(0, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+}
+
+/* Succeeds if the oldest BIND structure (fd and flags) binds. */
+TEST_F(abi, bind_smaller_struct)
+{
+	struct hon_zone_bind_data bind = { .fd = self->buf_fd };
+	struct hon_zone_info info;
+
+	ASSERT_EQ(0, zone_ioctl_size(self->zone_fd, HON_ZONE_BIND, 8, &bind));
+	ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_GET_INFO, &info));
+	EXPECT_EQ(HON_ZONE_STATE_BOUND | HON_ZONE_STATE_ION, info.state);
+}
+
+TEST_F(abi, bind_larger_struct)
+{
+	struct {
+		struct hon_zone_bind_data bind;
+		__u64 extra;
+	} big = { { .fd = self->buf_fd }, 0 };
+
+	big.extra = 1;
+	EXPECT_ERRNO(E2BIG, zone_ioctl_size(self->zone_fd, HON_ZONE_BIND,
+					    sizeof(big), &big));
+	big.extra = 0;
+	EXPECT_EQ(0, zone_ioctl_size(self->zone_fd, HON_ZONE_BIND,
+				     sizeof(big), &big));
+}
+
+TEST_F(abi, bind_unknown_flag_einval)
+{
+	struct hon_zone_bind_data bind = { .fd = self->buf_fd, .flags = 1U << 1 };
+	struct hon_zone_info info;
+
+	EXPECT_ERRNO(EINVAL, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+	bind.flags = 1U << 31;
+	EXPECT_ERRNO(EINVAL, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+	ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_GET_INFO, &info));
+	EXPECT_EQ(0, info.state);
+}
+
+TEST_F(abi, bind_reserved_einval)
+{
+	struct hon_zone_bind_data bind = { .fd = self->buf_fd, .reserved = 1 };
+	struct hon_zone_info info;
+
+	EXPECT_ERRNO(EINVAL, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+	ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_GET_INFO, &info));
+	EXPECT_EQ(0, info.state);
+}
+
+TEST_F(abi, bind_ebadf)
+{
+	struct hon_zone_bind_data bind = { .fd = -1 };
+	int fd = dup(self->buf_fd);
+
+	EXPECT_ERRNO(EBADF, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, close(fd));
+	bind.fd = fd;
+	EXPECT_ERRNO(EBADF, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+}
+
+TEST_F(abi, bind_not_dmabuf_einval)
+{
+	struct hon_zone_bind_data bind = { .fd = self->ion_fd };
+
+	EXPECT_ERRNO(EINVAL, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+}
+
+TEST_F(abi, bind_efault)
+{
+	EXPECT_ERRNO(EFAULT, ioctl(self->zone_fd, HON_ZONE_BIND, NULL));
+}
+
+TEST_F(abi, bind_readonly_view_eacces)
+{
+	struct ion_share_ro_data ro = { .fd = self->buf_fd, .ro_fd = -1 };
+	struct hon_zone_bind_data bind = { 0 };
+
+	ASSERT_EQ(0, ioctl(self->ion_fd, ION_IOC_SHARE_RO, &ro));
+	bind.fd = ro.ro_fd;
+	EXPECT_ERRNO(EACCES, ioctl(self->zone_fd, HON_ZONE_BIND, &bind));
+	close(ro.ro_fd);
 }
 
 TEST_F(abi, unknown_ioctl_enotty)

@@ -57,7 +57,7 @@ static inline int hz_ion_alloc_fd(int ion_fd, uint64_t len,
 }
 
 /*
- * The legacy flow of seed 000's init_ion(): ION_IOC_ALLOC a handle,
+ * The legacy flow of existing programs' init_ion(): ION_IOC_ALLOC a handle,
  * ION_IOC_SHARE it as shared_fd.  Returns the shared fd or -errno; the
  * handle is left in *handle for ION_IOC_FREE.
  */

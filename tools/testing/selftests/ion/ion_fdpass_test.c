@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Passing ION buffers between two processes over a unix socket
- * (SCM_RIGHTS), as the seeds' programs do, with the data checked on both
+ * (SCM_RIGHTS), as Android's sharing examples do, with the data checked on both
  * sides: the legacy ABI (ALLOC with the msm id 25, SHARE, mmap; the peer
  * IMPORTs and SHAREs again) and the 4.12 ABI (HEAP_QUERY, ALLOC returning
  * an fd).
@@ -56,20 +56,20 @@ static int ion_recv_fd(int sock)
 	return fd;
 }
 
-static void ion_fill(unsigned char *p, size_t len, unsigned char seed)
+static void ion_fill(unsigned char *p, size_t len, unsigned char base)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		p[i] = (unsigned char)(i * 7 + seed);
+		p[i] = (unsigned char)(i * 7 + base);
 }
 
-static int ion_check(const unsigned char *p, size_t len, unsigned char seed)
+static int ion_check(const unsigned char *p, size_t len, unsigned char base)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (p[i] != (unsigned char)(i * 7 + seed))
+		if (p[i] != (unsigned char)(i * 7 + base))
 			return 0;
 	return 1;
 }

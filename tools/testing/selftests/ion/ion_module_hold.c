@@ -62,7 +62,7 @@ static int hold_alloc(int ion, unsigned int mask, size_t len)
 }
 
 /* Fill the buffer through a mapping and read the pattern back. */
-static void hold_touch(int buf, size_t len, unsigned char seed)
+static void hold_touch(int buf, size_t len, unsigned char pattern)
 {
 	unsigned long long *p, want;
 	size_t i;
@@ -70,8 +70,8 @@ static void hold_touch(int buf, size_t len, unsigned char seed)
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
 	if (p == MAP_FAILED)
 		hold_fail("mmap");
-	memset(p, seed, len);
-	memset(&want, seed, sizeof(want));
+	memset(p, pattern, len);
+	memset(&want, pattern, sizeof(want));
 	for (i = 0; i < len / sizeof(*p); i++) {
 		if (p[i] != want) {
 			fprintf(stderr, "ion_module_hold: word %zu reads back wrong\n", i);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ION_IOC_SHARE_RO: a read-only dma-buf fd over an ION buffer, as ashmem's
- * ASHMEM_SET_PROT_MASK gave for ashmem regions (seed 002).  The owner
+ * ASHMEM_SET_PROT_MASK gave for ashmem regions.  The owner
  * writes, the holder of the read-only fd reads and can neither map it
  * writable nor import it into ION; bad input leaves no fd behind; names set
  * with DMA_BUF_SET_NAME show in the view and in debugfs.

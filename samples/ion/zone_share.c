@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Scenario 1 of seed 000: user space and the kernel share one buffer.
+ * User space and a driver share one buffer.
  *
  * The process allocates an ION buffer with libion (init_ion()), maps it,
  * and hands the shared fd to the hon_zone driver (bind_driver()), which
  * maps the same pages into the kernel.  Then each side writes and the other
  * reads, and the kernel computes a CRC32 over bytes the process wrote.
  *
- *   seed_zone_share        (as root, with /dev/ion and /dev/hon_zone)
+ *   zone_share             (as root, with /dev/ion and /dev/hon_zone)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +34,7 @@ static int shared_fd = -1;
 static int zone_fd = -1;
 static unsigned char *g_buf = MAP_FAILED;
 
-/* Seed 000's init_ion(), with every error reported and undone. */
+/* Allocate and share the buffer (init_ion()), every error reported and undone. */
 static int init_ion(void)
 {
 	int ret;
@@ -93,7 +93,7 @@ static void release_ion(void)
 	ion_fd = -1;
 }
 
-/* Seed 000's bind_driver(). */
+/* Hand the shared fd to the driver (bind_driver()). */
 static int bind_driver(void)
 {
 	int fd, ret;
@@ -144,9 +144,9 @@ int main(void)
 	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("seed 000, scenario 1: user space and the kernel share a buffer\n");
+	printf("zone_share: user space and a driver share one buffer\n");
 	if (access("/dev/hon_zone", F_OK) || access("/dev/ion", F_OK)) {
-		printf("scenario 1: skipped, this kernel has no /dev/hon_zone or /dev/ion\n");
+		printf("zone_share: skipped, this kernel has no /dev/hon_zone or /dev/ion\n");
 		return EXIT_SKIP;
 	}
 	if (init_ion() < 0)
@@ -228,6 +228,6 @@ out:
 	if (zone_fd >= 0)
 		close(zone_fd);
 	release_ion();
-	printf("scenario 1: %s\n", status ? "FAILED" : "ok");
+	printf("zone_share: %s\n", status ? "FAILED" : "ok");
 	return status;
 }

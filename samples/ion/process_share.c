@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Scenario 2 of seed 000: two processes share one ION buffer.
+ * Two processes share one ION buffer over a socket.
  *
- * The child allocates a buffer with the legacy ION ioctls exactly as the
- * seed's getIONBuffer() does (ALLOC with heap mask 1 << 25, SHARE, mmap,
- * write, FREE), and passes the shared fd to its parent over a socketpair
- * (the seed's send_fd()/recv_fd(), here libion's ion_send_fd() and
- * ion_recv_fd()).  The parent IMPORTs the fd into its own ION client, maps
- * it and reads what the child wrote, after the child has exited.
+ * The child allocates a buffer with the legacy ION ioctls exactly as
+ * Android's well-known ION sharing example does in getIONBuffer() (ALLOC
+ * with heap mask 1 << 25, SHARE, mmap, write, FREE), and passes the shared
+ * fd to its parent over a socketpair (the example's send_fd()/recv_fd(),
+ * here libion's ion_send_fd() and ion_recv_fd()).  The parent IMPORTs the
+ * fd into its own ION client, maps it and reads what the child wrote, after
+ * the child has exited.
  *
- *   seed_process_share     (with /dev/ion)
+ *   process_share          (with /dev/ion)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +30,7 @@
 
 static const char message[50] = "qwertysdfgh";
 
-/* The seed's getIONBuffer(): returns the shared fd or -1. */
+/* The example's getIONBuffer(): returns the shared fd or -1. */
 static int get_ion_buffer(void)
 {
 	struct ion_allocation_data alloc = { 0 };
@@ -43,7 +44,7 @@ static int get_ion_buffer(void)
 		perror("child: open /dev/ion");
 		return -1;
 	}
-	/* The seed's odd values: 50 bytes, aligned to 50, vendor heap id 25. */
+	/* The example's odd values: 50 bytes, aligned to 50, vendor heap id 25. */
 	alloc.len = sizeof(message);
 	alloc.align = sizeof(message);
 	alloc.heap_id_mask = 1 << 25;
@@ -136,7 +137,7 @@ static int run_parent(int sock, pid_t pid)
 	handle.handle = import.handle;
 	printf("  parent: ION_IOC_IMPORT gave handle %d in the parent's own client\n",
 	       import.handle);
-	/* The seed mapped stFdData.fd, i.e. the fd it received. */
+	/* The example mapped stFdData.fd, i.e. the fd it received. */
 	data = mmap(NULL, sizeof(buff_data), PROT_READ | PROT_WRITE, MAP_SHARED,
 		    fd, 0);
 	if (data == MAP_FAILED) {
@@ -169,13 +170,13 @@ int main(void)
 	pid_t pid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("seed 000, scenario 2: two processes share an ION buffer over a socket\n");
+	printf("process_share: two processes share one buffer over a socket\n");
 	if (access("/dev/ion", F_OK)) {
-		printf("scenario 2: skipped, this kernel has no /dev/ion\n");
+		printf("process_share: skipped, this kernel has no /dev/ion\n");
 		return EXIT_SKIP;
 	}
 	/*
-	 * SOCK_SEQPACKET rather than the seed's SOCK_DGRAM: if the child dies
+	 * SOCK_SEQPACKET rather than the example's SOCK_DGRAM: if the child dies
 	 * before sending, the parent sees end of file instead of waiting
 	 * forever.
 	 */
@@ -195,6 +196,6 @@ int main(void)
 	close(sv[1]);
 	status = run_parent(sv[0], pid);
 	close(sv[0]);
-	printf("scenario 2: %s\n", status ? "FAILED" : "ok");
+	printf("process_share: %s\n", status ? "FAILED" : "ok");
 	return status;
 }

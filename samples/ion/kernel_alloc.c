@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Scenario 3 of seed 000: memory allocated inside the kernel.
+ * A driver allocates ION memory in the kernel, user space maps it.
  *
  * hon_zone allocates the buffer itself with the in-kernel ION API
  * (HON_ZONE_ION_ALLOC) and hands user space a dma-buf fd of it.  The
@@ -8,7 +8,7 @@
  * kernel checksums what user space wrote, and a second process that
  * receives the fd imports it into its own ION client with libion.
  *
- *   seed_kernel_alloc      (as root, with /dev/ion and /dev/hon_zone)
+ *   kernel_alloc           (as root, with /dev/ion and /dev/hon_zone)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,9 +91,9 @@ int main(void)
 	pid_t pid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("seed 000, scenario 3: the kernel allocates, user space maps\n");
+	printf("kernel_alloc: a driver allocates ION memory in the kernel\n");
 	if (access("/dev/hon_zone", F_OK) || access("/dev/ion", F_OK)) {
-		printf("scenario 3: skipped, this kernel has no /dev/hon_zone or /dev/ion\n");
+		printf("kernel_alloc: skipped, this kernel has no /dev/hon_zone or /dev/ion\n");
 		return EXIT_SKIP;
 	}
 	zone = open("/dev/hon_zone", O_RDWR | O_CLOEXEC);
@@ -189,6 +189,6 @@ close_buf:
 close_zone:
 	/* Closing the zone unbinds it; the last reference frees the buffer. */
 	close(zone);
-	printf("scenario 3: %s\n", status ? "FAILED" : "ok");
+	printf("kernel_alloc: %s\n", status ? "FAILED" : "ok");
 	return status;
 }
