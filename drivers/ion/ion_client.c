@@ -24,7 +24,6 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <kunit/visibility.h>
 
 #include "ion_priv.h"
 
@@ -277,7 +276,6 @@ unsigned int ion_client_handle_count(struct ion_client *client)
 	mutex_unlock(&client->lock);
 	return cnt;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_client_handle_count);
 
 static struct ion_handle *ion_client_add_buffer(struct ion_client *client,
 						struct ion_buffer *buffer)
@@ -375,7 +373,7 @@ static struct ion_buffer *ion_handle_buffer(struct ion_client *client,
  * physical addresses (the system heap).
  */
 int ion_phys(struct ion_client *client, struct ion_handle *handle,
-	     ion_phys_addr_t *addr, size_t *len)
+	     phys_addr_t *addr, size_t *len)
 {
 	struct ion_buffer *buffer;
 	int ret = -EINVAL;
@@ -751,7 +749,6 @@ int ion_client_alloc_id(struct ion_client *client, size_t len, size_t align,
 		dma_buf_put(buffer->dmabuf);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_client_alloc_id);
 
 /**
  * ion_client_free_id() - ion_free() by handle id
@@ -778,7 +775,6 @@ int ion_client_free_id(struct ion_client *client, int id)
 		dma_buf_put(dmabuf);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_client_free_id);
 
 /**
  * ion_client_get_dma_buf_id() - a new reference to a handle id's dma-buf
@@ -802,7 +798,6 @@ struct dma_buf *ion_client_get_dma_buf_id(struct ion_client *client, int id)
 	mutex_unlock(&client->lock);
 	return dmabuf;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_client_get_dma_buf_id);
 
 /**
  * ion_client_import_id() - ion_import_dma_buf_obj() returning the id
@@ -828,4 +823,3 @@ int ion_client_import_id(struct ion_client *client, struct dma_buf *dmabuf,
 	mutex_unlock(&client->lock);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_client_import_id);

@@ -25,7 +25,6 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
-#include <kunit/visibility.h>
 
 #include "ion_page_pool.h"
 
@@ -56,7 +55,6 @@ void ion_page_pool_init(struct ion_page_pool *pool, unsigned int order,
 	pool->order = order;
 	pool->cached = cached;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_init);
 
 /**
  * ion_page_pool_remove() - take a zeroed block out of the pool
@@ -88,7 +86,6 @@ struct page *ion_page_pool_remove(struct ion_page_pool *pool)
 	spin_unlock(&pool->lock);
 	return page;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_remove);
 
 /**
  * ion_page_pool_add() - zero a block and put it in the pool
@@ -125,7 +122,6 @@ int ion_page_pool_add(struct ion_page_pool *pool, struct page *page)
 	spin_unlock(&pool->lock);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_add);
 
 /**
  * ion_page_pool_shrink() - give pooled blocks back to the page allocator
@@ -155,7 +151,6 @@ unsigned long ion_page_pool_shrink(struct ion_page_pool *pool,
 	}
 	return freed;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_shrink);
 
 /**
  * ion_page_pool_count() - blocks in the pool
@@ -168,7 +163,6 @@ unsigned long ion_page_pool_count(struct ion_page_pool *pool)
 {
 	return READ_ONCE(pool->count);
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_count);
 
 /**
  * ion_page_pool_nr_pages() - pages in the pool
@@ -181,4 +175,3 @@ unsigned long ion_page_pool_nr_pages(struct ion_page_pool *pool)
 {
 	return ion_page_pool_count(pool) << pool->order;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_nr_pages);
