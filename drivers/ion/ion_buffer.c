@@ -23,7 +23,6 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <kunit/visibility.h>
 
 #include "ion_priv.h"
 
@@ -482,7 +481,6 @@ struct ion_buffer *ion_dma_buf_to_buffer(struct dma_buf *dmabuf)
 {
 	return ion_dma_buf_is_ion(dmabuf) ? dmabuf->priv : NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_dma_buf_to_buffer);
 
 /**
  * ion_buffer_export_readonly() - export a read-only view of a buffer
@@ -526,7 +524,6 @@ struct dma_buf *ion_buffer_export_readonly(struct dma_buf *dmabuf)
 	view->name = name;
 	return view;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_buffer_export_readonly);
 
 /**
  * ion_buffer_name() - copy the buffer's dma-buf name (DMA_BUF_SET_NAME)
@@ -699,4 +696,3 @@ struct ion_buffer *ion_buffer_create(struct ion_device *dev, size_t len,
 	up_read(&dev->heap_lock);
 	return buffer;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_buffer_create);

@@ -30,7 +30,6 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <kunit/visibility.h>
 
 #include "ion_priv.h"
 
@@ -315,7 +314,6 @@ unsigned int ion_client_handle_count(struct ion_client *client)
 	mutex_unlock(&client->lock);
 	return cnt;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_client_handle_count);
 
 static struct ion_handle *ion_client_add_buffer(struct ion_client *client,
 						struct ion_buffer *buffer)
@@ -412,7 +410,7 @@ static struct ion_buffer *ion_handle_buffer(struct ion_client *client,
  * physical addresses (the system heap).
  */
 int ion_phys(struct ion_client *client, struct ion_handle *handle,
-	     ion_phys_addr_t *addr, size_t *len)
+	     phys_addr_t *addr, size_t *len)
 {
 	struct ion_buffer *buffer;
 	int ret = -EINVAL;

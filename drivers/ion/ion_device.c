@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ION device: the heap registry (ids, msm aliases, priorities), the misc
- * device /dev/ion and the module's init and exit.
+ * ION device: the heap registry (ids, msm aliases, priorities, the heaps'
+ * lifetime), the misc device /dev/ion and the module's init and exit,
+ * which run the table of ION's own heaps.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -16,10 +17,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include <linux/wait_bit.h>
-#include <kunit/visibility.h>
 
 #include "ion_priv.h"
+#include "heaps/ion_heaps.h"
 
 /* The device behind /dev/ion, set once at module init. */
 static struct ion_device *ion_default_dev;
@@ -68,7 +68,6 @@ int ion_heap_max_lookup(const char *spec, const char *name, size_t *len)
 	}
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_heap_max_lookup);
 
 static int ion_heap_max_set(const char *val, const struct kernel_param *kp)
 {
@@ -131,7 +130,6 @@ struct ion_heap *ion_device_first_heap(struct ion_device *dev,
 	up_read(&dev->heap_lock);
 	return found;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_device_first_heap);
 
 static bool ion_device_id_used(struct ion_device *dev, int id)
 {
@@ -163,12 +161,15 @@ static bool ion_heap_before(struct ion_heap *a, struct ion_heap *b)
  * The heap's id (and alias id, unless it is -1) must be below
  * %ION_NUM_HEAP_IDS and not used by another heap of the device.  A heap of
  * the default device also appears as /dev/dma_heap/ion-<name> when
- * CONFIG_ION_DMA_HEAP is enabled.
+ * CONFIG_ION_DMA_HEAP is enabled.  From here the core holds a reference on
+ * the heap until ion_device_remove_heap(), and each buffer holds one until
+ * it is freed; &ion_heap_ops.release is called when the last one goes.
  *
  * Context: process context, may sleep.
- * Return: 0, -EINVAL for a bad id or missing ops, -EEXIST for an id in use,
- * -EBUSY for a heap that is registered or whose removal has not completed
- * (buffers alive, &ion_heap_ops.release not called yet).
+ * Return: 0, -EINVAL for a bad id or missing ops (allocate, free and
+ * release are required), -EEXIST for an id in use, -EBUSY for a heap that
+ * is registered or whose removal has not completed (buffers alive,
+ * &ion_heap_ops.release not called yet).
  */
 int ion_device_add_heap(struct ion_device *dev, struct ion_heap *heap)
 {
@@ -176,7 +177,7 @@ int ion_device_add_heap(struct ion_device *dev, struct ion_heap *heap)
 	int ret = 0;
 
 	if (!dev || !heap || !heap->name || !heap->ops ||
-	    !heap->ops->allocate || !heap->ops->free)
+	    !heap->ops->allocate || !heap->ops->free || !heap->ops->release)
 		return -EINVAL;
 	if (heap->id >= ION_NUM_HEAP_IDS || heap->alias_id >= ION_NUM_HEAP_IDS ||
 	    heap->alias_id < -1 || heap->alias_id == (int)heap->id)
@@ -221,25 +222,15 @@ EXPORT_SYMBOL_GPL(ion_device_add_heap);
  * @heap: the heap
  *
  * The last reference goes when the heap is removed and its last buffer is
- * gone: then the heap's release op runs, or ion_device_remove_heap(), which
- * waits when there is none, returns.
+ * gone: then the heap's release op runs, in this call.
  *
  * Context: process context, may sleep (the release op).
  */
 void ion_device_heap_put(struct ion_heap *heap)
 {
-	/*
-	 * Read before the decrement: without a release op, the remover may
-	 * free the heap as soon as the count is zero.
-	 */
-	void (*release)(struct ion_heap *heap) = heap->ops->release;
-
-	if (!refcount_dec_and_test(&heap->ref))
-		return;
-	if (release)
-		release(heap);
-	else
-		wake_up_var(&heap->ref);
+	/* The heap's owner frees it from here: nothing touches it after. */
+	if (refcount_dec_and_test(&heap->ref))
+		heap->ops->release(heap);
 }
 
 /**
@@ -248,28 +239,21 @@ void ion_device_heap_put(struct ion_heap *heap)
  *
  * New allocations stop seeing the heap at once (they fail with -ENODEV when
  * no other heap matches their mask); buffers already allocated stay valid
- * and keep the heap's memory and ops in use.  The heap goes away when its
- * last buffer does:
- *
- * - with &ion_heap_ops.release, the call returns at once and the release
- *   op is called after the last buffer is freed (from this call when there
- *   is none): a driver that removes its heap at unbind frees it there;
- * - without it, the call waits until every buffer of the heap is freed, so
- *   the heap may be freed on return.  Each live buffer pins the heap's
- *   owner module, so a heap module removing its heap in its exit function
- *   never waits.
+ * and keep the heap's memory and ops in use.  The call never waits: the
+ * heap's &ion_heap_ops.release is called after its last buffer is freed,
+ * from this call when it has none, and the heap and its memory are freed
+ * there.  Each live buffer pins the heap's owner module, so a heap removed
+ * in its module's exit function is released before this call returns.
  *
  * A heap published as /dev/dma_heap/ion-<name> keeps its device node (the
  * DMA-BUF heap core cannot remove one); allocations through it fail with
  * -ENODEV until a heap of the same name is added again.
  *
- * Context: process context, sleeps; without a release op, must not hold a
- * reference to a buffer of this heap.
+ * Context: process context, may sleep (the release op).
  */
 void ion_device_remove_heap(struct ion_heap *heap)
 {
 	struct ion_device *dev = heap->dev;
-	bool wait = !heap->ops->release;
 
 	if (WARN_ON_ONCE(!dev))
 		return;
@@ -281,8 +265,6 @@ void ion_device_remove_heap(struct ion_heap *heap)
 	up_write(&dev->heap_lock);
 	/* The heap may be released from here when it has no buffers. */
 	ion_device_heap_put(heap);
-	if (wait)
-		wait_var_event(&heap->ref, !refcount_read(&heap->ref));
 }
 EXPORT_SYMBOL_GPL(ion_device_remove_heap);
 
@@ -363,7 +345,6 @@ struct ion_device *ion_device_create(const char *name, bool misc)
 	ion_debugfs_add_device(dev);
 	return dev;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_device_create);
 
 /**
  * ion_device_destroy() - destroy a device created with ion_device_create()
@@ -381,11 +362,32 @@ void ion_device_destroy(struct ion_device *dev)
 	ion_debugfs_remove_device(dev);
 	kfree(dev);
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_device_destroy);
+
+/**
+ * struct ion_heap_init - one entry of the heap table
+ * @init: adds the heaps of one kind to the default device
+ * @exit: removes them
+ */
+struct ion_heap_init {
+	int (*init)(struct ion_device *dev);
+	void (*exit)(void);
+};
+
+/*
+ * ION's own heaps, started in this order and stopped in the reverse one.
+ * A heap that is configured out has stubs (heaps/ion_heaps.h).
+ */
+static const struct ion_heap_init ion_heap_inits[] = {
+	{ ion_system_heap_init, ion_system_heap_exit },
+	{ ion_system_contig_heap_init, ion_system_contig_heap_exit },
+	{ ion_carveout_region_init, ion_carveout_region_exit },
+	{ ion_cma_heap_init, ion_cma_heap_exit },
+};
 
 static int __init ion_init(void)
 {
 	struct ion_device *dev;
+	unsigned int i;
 	int ret;
 
 	dev = ion_device_create("ion", true);
@@ -393,29 +395,16 @@ static int __init ion_init(void)
 		return PTR_ERR(dev);
 	ion_default_dev = dev;
 
-	ret = ion_system_heap_register(dev);
-	if (ret)
-		goto destroy_device;
-	ret = ion_system_contig_heap_register(dev);
-	if (ret)
-		goto unregister_system_heap;
-	ret = ion_carveout_heap_register(dev);
-	if (ret)
-		goto unregister_system_contig_heap;
-	if (IS_ENABLED(CONFIG_ION_CMA_HEAP)) {
-		ret = ion_cma_heap_register(dev);
+	for (i = 0; i < ARRAY_SIZE(ion_heap_inits); i++) {
+		ret = ion_heap_inits[i].init(dev);
 		if (ret)
-			goto unregister_carveout_heap;
+			goto exit_heaps;
 	}
 	return 0;
 
-unregister_carveout_heap:
-	ion_carveout_heap_unregister();
-unregister_system_contig_heap:
-	ion_system_contig_heap_unregister();
-unregister_system_heap:
-	ion_system_heap_unregister();
-destroy_device:
+exit_heaps:
+	while (i--)
+		ion_heap_inits[i].exit();
 	ion_default_dev = NULL;
 	ion_device_destroy(dev);
 	return ret;
@@ -423,11 +412,10 @@ destroy_device:
 
 static void __exit ion_exit(void)
 {
-	if (IS_ENABLED(CONFIG_ION_CMA_HEAP))
-		ion_cma_heap_unregister();
-	ion_carveout_heap_unregister();
-	ion_system_contig_heap_unregister();
-	ion_system_heap_unregister();
+	unsigned int i = ARRAY_SIZE(ion_heap_inits);
+
+	while (i--)
+		ion_heap_inits[i].exit();
 	ion_device_destroy(ion_default_dev);
 	ion_default_dev = NULL;
 }

@@ -28,7 +28,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <uapi/linux/dma-heap.h>
-#include <kunit/visibility.h>
 
 #include "ion_priv.h"
 
@@ -228,7 +227,6 @@ struct dma_buf *ion_dma_heap_alloc_by_name(const char *name, unsigned long len)
 	/* Nodes are never freed: idh stays valid without the list lock. */
 	return ion_dma_heap_allocate(idh->dma_heap, len, O_RDWR | O_CLOEXEC, 0);
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_dma_heap_alloc_by_name);
 #endif
 
 /*

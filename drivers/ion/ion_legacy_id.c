@@ -16,7 +16,6 @@
 #include <linux/idr.h>
 #include <linux/ion.h>
 #include <linux/mutex.h>
-#include <kunit/visibility.h>
 
 #include "ion_priv.h"
 
@@ -60,7 +59,6 @@ int ion_legacy_id_alloc(struct ion_client *client, size_t len, size_t align,
 		dma_buf_put(buffer->dmabuf);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_legacy_id_alloc);
 
 /**
  * ion_legacy_id_free() - ion_free() by handle id
@@ -87,7 +85,6 @@ int ion_legacy_id_free(struct ion_client *client, int id)
 		dma_buf_put(dmabuf);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_legacy_id_free);
 
 /**
  * ion_legacy_id_get_dma_buf() - a new reference to a handle id's dma-buf
@@ -111,7 +108,6 @@ struct dma_buf *ion_legacy_id_get_dma_buf(struct ion_client *client, int id)
 	mutex_unlock(&client->lock);
 	return dmabuf;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_legacy_id_get_dma_buf);
 
 /**
  * ion_legacy_id_import() - ion_import_dma_buf_obj() returning the id
@@ -137,4 +133,3 @@ int ion_legacy_id_import(struct ion_client *client, struct dma_buf *dmabuf,
 	mutex_unlock(&client->lock);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_legacy_id_import);

@@ -232,39 +232,4 @@ static inline void ion_dma_heap_add(struct ion_heap *heap) { }
 static inline void ion_dma_heap_remove(struct ion_heap *heap) { }
 #endif
 
-/* heaps/ */
-int ion_system_heap_register(struct ion_device *dev);
-void ion_system_heap_unregister(void);
-int ion_system_contig_heap_register(struct ion_device *dev);
-void ion_system_contig_heap_unregister(void);
-extern const struct ion_heap_ops ion_system_heap_ops;
-extern const struct ion_heap_ops ion_system_contig_heap_ops;
-int ion_carveout_heap_register(struct ion_device *dev);
-void ion_carveout_heap_unregister(void);
-int ion_cma_heap_register(struct ion_device *dev);
-void ion_cma_heap_unregister(void);
-
-/* heaps/ion_carveout_heap.c, for its KUnit suite */
-struct gen_pool;
-struct ion_heap *ion_carveout_heap_create(phys_addr_t base, size_t size,
-					  bool linear);
-bool ion_carveout_heap_destroy(struct ion_heap *heap);
-struct gen_pool *ion_carveout_heap_pool(struct ion_heap *heap);
-
-#if IS_ENABLED(CONFIG_KUNIT)
-/* heaps/ion_system_heap.c internals for its KUnit suite */
-struct ion_page_pool;
-struct shrink_control;
-struct shrinker;
-extern unsigned int ion_system_heap_pool_limit_mb;
-struct ion_page_pool *ion_system_heap_pool(unsigned int order, bool cached);
-unsigned long ion_system_heap_pool_pages(void);
-unsigned long ion_system_heap_queued_pages(void);
-void ion_system_heap_flush_free(void);
-unsigned long ion_system_heap_shrink_count(struct shrinker *shrinker,
-					   struct shrink_control *sc);
-unsigned long ion_system_heap_shrink_scan(struct shrinker *shrinker,
-					  struct shrink_control *sc);
-#endif
-
 #endif /* _ION_PRIV_H */

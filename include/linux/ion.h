@@ -29,11 +29,14 @@ struct ion_handle;
 struct ion_heap;
 
 /**
- * typedef ion_phys_addr_t - physical address of a contiguous ION buffer
+ * typedef ion_phys_addr_t - alias of phys_addr_t, for vendor code
  *
- * An unsigned long, as in the kernels vendor drivers were written for.
+ * The kernels vendor drivers were written for made it an unsigned long,
+ * which cuts the addresses of 32-bit LPAE systems.  The API here takes a
+ * phys_addr_t; the old name stays so that vendor code that declares its
+ * variables with it still builds.  New code uses phys_addr_t.
  */
-typedef ulong ion_phys_addr_t;
+typedef phys_addr_t ion_phys_addr_t;
 
 /* ---------------------------------------------------------------------
  * Heap API
@@ -52,12 +55,12 @@ typedef ulong ion_phys_addr_t;
  *	Without it, ion_phys() fails with -EINVAL.
  * @debug_show: optional: extra lines (pool sizes...) for the heap's debugfs
  *	file.
- * @release: optional: called once, after ion_device_remove_heap(), when the
- *	heap's last buffer is gone (at once when it has none): from here the
- *	heap, its @priv and its memory may be freed, and the heap may be added
- *	again.  With @release, ion_device_remove_heap() does not wait for the
- *	heap's buffers.  May sleep; runs in the task that drops the last
- *	buffer reference or in ion_device_remove_heap().
+ * @release: required: called once, after ion_device_remove_heap(), when
+ *	the heap's last buffer is gone (from ion_device_remove_heap() when it
+ *	has none): from here the heap, its @priv and its memory may be freed,
+ *	and the heap may be added again.  A heap whose memory outlives it (a
+ *	static one) has nothing to do here.  May sleep; runs in the task that
+ *	drops the last buffer reference or in ion_device_remove_heap().
  */
 struct ion_heap_ops {
 	int (*allocate)(struct ion_heap *heap, struct ion_buffer *buffer,
@@ -65,7 +68,7 @@ struct ion_heap_ops {
 			unsigned long flags);
 	void (*free)(struct ion_buffer *buffer);
 	int (*phys)(struct ion_heap *heap, struct ion_buffer *buffer,
-		    ion_phys_addr_t *addr, size_t *len);
+		    phys_addr_t *addr, size_t *len);
 	void (*debug_show)(struct ion_heap *heap, struct seq_file *s);
 	void (*release)(struct ion_heap *heap);
 };
@@ -168,7 +171,7 @@ struct ion_handle *ion_alloc(struct ion_client *client, size_t len,
 			     unsigned int flags);
 void ion_free(struct ion_client *client, struct ion_handle *handle);
 int ion_phys(struct ion_client *client, struct ion_handle *handle,
-	     ion_phys_addr_t *addr, size_t *len);
+	     phys_addr_t *addr, size_t *len);
 void *ion_map_kernel(struct ion_client *client, struct ion_handle *handle);
 void ion_unmap_kernel(struct ion_client *client, struct ion_handle *handle);
 struct sg_table *ion_sg_table(struct ion_client *client,

@@ -13,9 +13,10 @@
  *   rmmod ion_sample_heap is refused while one of its buffers lives.
  *
  * Every live buffer pins this module, so the heap is removed in module exit
- * only once all of its buffers are gone, and ion_device_remove_heap() does
- * not wait there.  A heap removed at another time (a platform driver's
- * unbind) sets &ion_heap_ops.release instead and frees its memory there.
+ * only once all of its buffers are gone, and ion_device_remove_heap()
+ * releases it before it returns.  A heap removed at another time (a
+ * platform driver's unbind) may outlive the call: its release op, called
+ * with its last buffer, is where it frees its memory.
  *
  * The heap's ION_IOC_CUSTOM handler is the only one of the device: it is set
  * after the heap is added and removed before the heap is, and removing it
@@ -181,10 +182,17 @@ static void ion_sample_heap_debug_show(struct ion_heap *heap, struct seq_file *s
 	seq_printf(s, "%16s %16lu\n", "limit", ion_sample_heap_max_bytes);
 }
 
+/* The heap is static and its buffers gave their pages back: nothing to free. */
+static void ion_sample_heap_release(struct ion_heap *heap)
+{
+	WARN_ON_ONCE(to_sample_heap(heap)->used);
+}
+
 static const struct ion_heap_ops ion_sample_heap_ops = {
 	.allocate = ion_sample_heap_allocate,
 	.free = ion_sample_heap_free,
 	.debug_show = ion_sample_heap_debug_show,
+	.release = ion_sample_heap_release,
 };
 
 /*

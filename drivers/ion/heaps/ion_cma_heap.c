@@ -14,7 +14,8 @@
  * Kernels without DMA_CMA or device tree (UML, for one) have no CMA area:
  * ion.cma=SIZE declares one more area, "ion", for ION's own use.
  *
- * The list of heaps is written only by ion_init() and ion_exit(), which
+ * The list of heaps is written only by ion_cma_heap_init() and
+ * ion_cma_heap_exit(), which the module's init and exit call and which
  * never run concurrently: no lock.
  */
 
@@ -33,7 +34,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "../ion_priv.h"
+#include "ion_heaps.h"
 
 /* Heap ids 0..3 are the types of the heaps ION registers itself. */
 #define ION_CMA_HEAP_FIRST_ID	ION_HEAP_TYPE_DMA
@@ -157,7 +158,7 @@ static void ion_cma_heap_free(struct ion_buffer *buffer)
 }
 
 static int ion_cma_heap_phys(struct ion_heap *heap, struct ion_buffer *buffer,
-			     ion_phys_addr_t *addr, size_t *len)
+			     phys_addr_t *addr, size_t *len)
 {
 	struct page *pages = buffer->priv_virt;
 
@@ -176,11 +177,18 @@ static void ion_cma_heap_debug_show(struct ion_heap *heap, struct seq_file *s)
 	seq_printf(s, "%16s %16lu\n", "area_size", cma_get_size(ch->cma));
 }
 
+/* The heap is removed and its last buffer is gone. */
+static void ion_cma_heap_release(struct ion_heap *heap)
+{
+	kfree(to_cma_heap(heap));
+}
+
 static const struct ion_heap_ops ion_cma_heap_ops = {
 	.allocate = ion_cma_heap_allocate,
 	.free = ion_cma_heap_free,
 	.phys = ion_cma_heap_phys,
 	.debug_show = ion_cma_heap_debug_show,
+	.release = ion_cma_heap_release,
 };
 
 static int ion_cma_heap_add_area(struct cma *cma, void *data)
@@ -220,35 +228,36 @@ static int ion_cma_heap_add_area(struct cma *cma, void *data)
 }
 
 /**
- * ion_cma_heap_unregister() - remove every CMA heap
+ * ion_cma_heap_exit() - remove every CMA heap
  *
- * Context: process context, sleeps until the heaps' buffers are gone.
+ * Each heap is freed by its release op, here or with its last buffer.
+ *
+ * Context: process context.
  */
-void ion_cma_heap_unregister(void)
+void ion_cma_heap_exit(void)
 {
 	struct ion_cma_heap *ch, *tmp;
 
 	list_for_each_entry_safe(ch, tmp, &ion_cma_heaps, node) {
 		list_del(&ch->node);
 		ion_device_remove_heap(&ch->heap);
-		kfree(ch);
 	}
 }
 
 /**
- * ion_cma_heap_register() - add one heap per CMA area
+ * ion_cma_heap_init() - add one heap per CMA area
  * @dev: the device
  *
  * Context: process context (init).
  * Return: 0 (also when there is no CMA area), -ENOMEM, or -ENOSPC when no
  * heap id is left; on error no CMA heap stays registered.
  */
-int ion_cma_heap_register(struct ion_device *dev)
+int ion_cma_heap_init(struct ion_device *dev)
 {
 	int ret;
 
 	ret = cma_for_each_area(ion_cma_heap_add_area, dev);
 	if (ret)
-		ion_cma_heap_unregister();
+		ion_cma_heap_exit();
 	return ret;
 }

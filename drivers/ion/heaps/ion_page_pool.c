@@ -35,7 +35,6 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
-#include <kunit/visibility.h>
 
 #include "ion_page_pool.h"
 
@@ -115,7 +114,6 @@ void ion_page_pool_init(struct ion_page_pool *pool, unsigned int order)
 	pool->dirty_count = 0;
 	pool->order = order;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_init);
 
 /**
  * ion_page_pool_remove() - take a zeroed block out of the pool
@@ -140,7 +138,6 @@ struct page *ion_page_pool_remove(struct ion_page_pool *pool)
 		ion_page_pool_zero(pool, page);
 	return page;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_remove);
 
 /**
  * ion_page_pool_add() - zero a block and put it on the clean list
@@ -168,7 +165,6 @@ int ion_page_pool_add(struct ion_page_pool *pool, struct page *page)
 	spin_unlock(&pool->lock);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_add);
 
 /**
  * ion_page_pool_add_dirty() - put freed blocks on the dirty list as they are
@@ -269,7 +265,6 @@ unsigned long ion_page_pool_shrink(struct ion_page_pool *pool,
 	}
 	return freed;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_shrink);
 
 /**
  * ion_page_pool_count() - clean blocks in the pool
@@ -282,7 +277,6 @@ unsigned long ion_page_pool_count(struct ion_page_pool *pool)
 {
 	return READ_ONCE(pool->clean_count);
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_count);
 
 /**
  * ion_page_pool_nr_pages() - pages on the clean list
@@ -295,7 +289,6 @@ unsigned long ion_page_pool_nr_pages(struct ion_page_pool *pool)
 {
 	return ion_page_pool_count(pool) << pool->order;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_page_pool_nr_pages);
 
 /**
  * ion_page_pool_dirty_nr_pages() - pages not zeroed yet

@@ -16,13 +16,14 @@
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <kunit/visibility.h>
 
-#include "../ion_priv.h"
+#include "ion_heaps.h"
 
 /* Never wake the OOM killer or warn for a contiguous request. */
 #define ION_SYSTEM_CONTIG_GFP (GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN | \
 			       __GFP_RETRY_MAYFAIL)
+
+static const struct ion_heap_ops ion_system_contig_heap_ops;
 
 static struct ion_heap ion_system_contig_heap = {
 	.name = "ion_system_contig_heap",
@@ -90,7 +91,7 @@ static void ion_system_contig_heap_free(struct ion_buffer *buffer)
 
 static int ion_system_contig_heap_phys(struct ion_heap *heap,
 				       struct ion_buffer *buffer,
-				       ion_phys_addr_t *addr, size_t *len)
+				       phys_addr_t *addr, size_t *len)
 {
 	struct page *page = buffer->priv_virt;
 
@@ -99,31 +100,36 @@ static int ion_system_contig_heap_phys(struct ion_heap *heap,
 	return 0;
 }
 
-const struct ion_heap_ops ion_system_contig_heap_ops = {
+/* A static heap over the page allocator: nothing to free. */
+static void ion_system_contig_heap_release(struct ion_heap *heap)
+{
+}
+
+static const struct ion_heap_ops ion_system_contig_heap_ops = {
 	.allocate = ion_system_contig_heap_allocate,
 	.free = ion_system_contig_heap_free,
 	.phys = ion_system_contig_heap_phys,
+	.release = ion_system_contig_heap_release,
 };
-EXPORT_SYMBOL_IF_KUNIT(ion_system_contig_heap_ops);
 
 /**
- * ion_system_contig_heap_register() - add the contiguous heap to a device
+ * ion_system_contig_heap_init() - add the contiguous heap to a device
  * @dev: the device
  *
  * Context: process context.
  * Return: 0 or an ion_device_add_heap() error.
  */
-int ion_system_contig_heap_register(struct ion_device *dev)
+int ion_system_contig_heap_init(struct ion_device *dev)
 {
 	return ion_device_add_heap(dev, &ion_system_contig_heap);
 }
 
 /**
- * ion_system_contig_heap_unregister() - remove the contiguous heap
+ * ion_system_contig_heap_exit() - remove the contiguous heap
  *
- * Context: process context, sleeps until its buffers are gone.
+ * Context: process context.
  */
-void ion_system_contig_heap_unregister(void)
+void ion_system_contig_heap_exit(void)
 {
 	ion_device_remove_heap(&ion_system_contig_heap);
 }

@@ -52,7 +52,7 @@
 #include <kunit/visibility.h>
 #include <uapi/linux/sched/types.h>
 
-#include "../ion_priv.h"
+#include "ion_heaps.h"
 #include "ion_page_pool.h"
 
 /*
@@ -78,7 +78,6 @@ static const unsigned int ion_system_heap_orders[] = {8, 4, 0};
  * pools under memory pressure anyway.  0 disables pooling.
  */
 VISIBLE_IF_KUNIT unsigned int ion_system_heap_pool_limit_mb = 64;
-EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_pool_limit_mb);
 module_param_named(pool_limit_mb, ion_system_heap_pool_limit_mb, uint, 0644);
 MODULE_PARM_DESC(pool_limit_mb,
 		 "Most memory (MiB) the system heap keeps in its page pools for reuse; 0 disables the pools (default 64)");
@@ -147,7 +146,6 @@ VISIBLE_IF_KUNIT struct ion_page_pool *ion_system_heap_pool(unsigned int order,
 		return NULL;
 	return &ion_system_heap_state.pools[cached][i];
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_pool);
 
 /**
  * ion_system_heap_pool_pages() - clean pages in all pools
@@ -166,7 +164,6 @@ VISIBLE_IF_KUNIT unsigned long ion_system_heap_pool_pages(void)
 	}
 	return nr_pages;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_pool_pages);
 
 /**
  * ion_system_heap_queued_pages() - dirty pages in all pools
@@ -186,7 +183,6 @@ VISIBLE_IF_KUNIT unsigned long ion_system_heap_queued_pages(void)
 	}
 	return nr_pages;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_queued_pages);
 
 /**
  * ion_system_heap_flush_free() - wait until freed pages are pooled
@@ -204,7 +200,6 @@ VISIBLE_IF_KUNIT void ion_system_heap_flush_free(void)
 	kthread_mod_delayed_work(state->free_worker, &state->free_work, 0);
 	kthread_flush_work(&state->free_work.work);
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_flush_free);
 
 /* Is there room on the clean lists for one more block of @order? */
 static bool ion_system_heap_pool_has_room(unsigned int order)
@@ -265,7 +260,6 @@ ion_system_heap_shrink_count(struct shrinker *shrinker,
 
 	return nr_pages ? nr_pages : SHRINK_EMPTY;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_shrink_count);
 
 /**
  * ion_system_heap_shrink_scan() - the shrinker's scan_objects
@@ -296,7 +290,6 @@ ion_system_heap_shrink_scan(struct shrinker *shrinker,
 	}
 	return freed ? freed : SHRINK_STOP;
 }
-EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_shrink_scan);
 
 /* A block of the largest order that fits, from a pool or the allocator. */
 static struct page *ion_system_heap_alloc_largest(unsigned long size,
@@ -453,12 +446,20 @@ static void ion_system_heap_debug_show(struct ion_heap *heap,
 		   ion_system_heap_queued_pages() << PAGE_SHIFT);
 }
 
+/*
+ * The heap is static and its pools belong to the module, which
+ * ion_system_heap_exit() empties: nothing to free per heap.
+ */
+static void ion_system_heap_release(struct ion_heap *heap)
+{
+}
+
 const struct ion_heap_ops ion_system_heap_ops = {
 	.allocate = ion_system_heap_allocate,
 	.free = ion_system_heap_free,
 	.debug_show = ion_system_heap_debug_show,
+	.release = ion_system_heap_release,
 };
-EXPORT_SYMBOL_IF_KUNIT(ion_system_heap_ops);
 
 /* Give every dirty and clean page back; nothing may use the heap. */
 static void ion_system_heap_drain(void)
@@ -480,13 +481,13 @@ static const struct sched_attr ion_system_heap_idle_attr = {
 };
 
 /**
- * ion_system_heap_register() - set up the pools and add the system heap
+ * ion_system_heap_init() - set up the pools and add the system heap
  * @dev: the device
  *
  * Context: process context.
  * Return: 0, -ENOMEM, or an ion_device_add_heap() error.
  */
-int ion_system_heap_register(struct ion_device *dev)
+int ion_system_heap_init(struct ion_device *dev)
 {
 	struct ion_system_heap_state *state = &ion_system_heap_state;
 	unsigned int i;
@@ -535,15 +536,15 @@ destroy_worker:
 }
 
 /**
- * ion_system_heap_unregister() - remove the system heap, free its pools
+ * ion_system_heap_exit() - remove the system heap, free its pools
  *
- * Waits for the heap's buffers to go (see ion_device_remove_heap()), then
- * for the free work, and gives every pooled page back to the page
- * allocator.
+ * Called when the module goes, with no buffer left: removal releases the
+ * heap at once.  Then waits for the free work and gives every pooled page
+ * back to the page allocator.
  *
- * Context: process context, sleeps until its buffers are gone.
+ * Context: process context, sleeps.
  */
-void ion_system_heap_unregister(void)
+void ion_system_heap_exit(void)
 {
 	struct ion_system_heap_state *state = &ion_system_heap_state;
 

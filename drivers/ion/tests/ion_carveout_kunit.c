@@ -29,6 +29,7 @@
 #include <linux/string.h>
 
 #include "../ion_priv.h"
+#include "../heaps/ion_heaps.h"
 
 #define ION_CARVEOUT_TEST_SIZE	SZ_1M
 
@@ -58,7 +59,6 @@ static void ion_carveout_free_region(void *region)
 
 static void ion_carveout_destroy_heap(void *heap)
 {
-	/* a heap bug leaves ranges allocated: the destroy WARNs and refuses */
 	ion_carveout_heap_destroy(heap);
 }
 
@@ -66,6 +66,10 @@ static void ion_carveout_remove_heap(void *heap)
 {
 	/* buffers are released through fput, which kthreads defer */
 	flush_delayed_fput();
+	/*
+	 * The release frees the heap; a heap bug that leaves ranges
+	 * allocated makes it WARN and leak the heap instead.
+	 */
 	ion_device_remove_heap(heap);
 }
 
@@ -85,6 +89,12 @@ static void ion_carveout_put(struct kunit *test, struct ion_buffer *buffer)
 static void ion_carveout_setup(struct kunit *test, struct ion_carveout_test *t,
 			       size_t max_len)
 {
+	struct ion_carveout_region region = {
+		.size = ION_CARVEOUT_TEST_SIZE,
+		.linear = true,
+		.source = "caller",
+	};
+
 	t->dev = ion_device_create("ion_kunit_carveout", false);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->dev);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
@@ -101,7 +111,8 @@ static void ion_carveout_setup(struct kunit *test, struct ion_carveout_test *t,
 	memset(t->region, 0x5a, ION_CARVEOUT_TEST_SIZE);
 	t->base = virt_to_phys(t->region);
 
-	t->heap = ion_carveout_heap_create(t->base, ION_CARVEOUT_TEST_SIZE, true);
+	region.base = t->base;
+	t->heap = ion_carveout_heap_create(&region);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->heap);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
 							   ion_carveout_destroy_heap,
@@ -109,6 +120,8 @@ static void ion_carveout_setup(struct kunit *test, struct ion_carveout_test *t,
 	if (max_len)
 		t->heap->max_len = max_len;
 	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(t->dev, t->heap));
+	/* added: its release frees it from now on */
+	kunit_remove_action(test, ion_carveout_destroy_heap, t->heap);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
 							   ion_carveout_remove_heap,
 							   t->heap));
@@ -147,14 +160,73 @@ static phys_addr_t ion_carveout_phys(struct ion_buffer *buffer)
 
 static void ion_carveout_create_rejects(struct kunit *test)
 {
-	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
-			    ion_carveout_heap_create(0, SZ_1M, true));
-	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
-			    ion_carveout_heap_create(SZ_1M, 0, true));
-	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
-			    ion_carveout_heap_create(SZ_1M + 1, SZ_1M, true));
-	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
-			    ion_carveout_heap_create(SZ_1M, SZ_1M - 1, true));
+	static const struct ion_carveout_region bad[] = {
+		{ .base = 0, .size = SZ_1M },
+		{ .base = SZ_1M, .size = 0 },
+		{ .base = SZ_1M + 1, .size = SZ_1M },
+		{ .base = SZ_1M, .size = SZ_1M - 1 },
+		/* wraps around the end of the physical address space */
+		{ .base = (phys_addr_t)-SZ_1M, .size = SZ_2M },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_PTR_EQ_MSG(test, ERR_PTR(-EINVAL),
+					ion_carveout_heap_create(&bad[i]),
+					"region %u", i);
+}
+
+static unsigned int ion_carveout_released;
+
+static void ion_carveout_count_release(const struct ion_carveout_region *region)
+{
+	ion_carveout_released++;
+}
+
+/*
+ * The heap's release (removal, last buffer gone) gives the region back
+ * through the region's own release, once, and not before.
+ */
+static void ion_carveout_release_region(struct kunit *test)
+{
+	struct ion_carveout_region region = {
+		.size = ION_CARVEOUT_TEST_SIZE,
+		.linear = true,
+		.source = "caller",
+		.release = ion_carveout_count_release,
+	};
+	struct ion_buffer *buffer;
+	struct ion_device *dev;
+	struct ion_heap *heap;
+	void *mem;
+
+	dev = ion_device_create("ion_kunit_carveout", false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   ion_carveout_device_destroy,
+							   dev));
+	mem = alloc_pages_exact(ION_CARVEOUT_TEST_SIZE, GFP_KERNEL | __GFP_NOWARN);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   ion_carveout_free_region,
+							   mem));
+	region.base = virt_to_phys(mem);
+	heap = ion_carveout_heap_create(&region);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, heap);
+	if (ion_device_add_heap(dev, heap)) {
+		ion_carveout_heap_destroy(heap);
+		KUNIT_FAIL(test, "cannot add the heap");
+		return;
+	}
+	ion_carveout_released = 0;
+	buffer = ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP_CARVEOUT_MASK, 0);
+	ion_device_remove_heap(heap);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+	/* the buffer keeps the heap, and the heap its region */
+	KUNIT_EXPECT_EQ(test, ion_carveout_released, 0);
+	dma_buf_put(buffer->dmabuf);
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, ion_carveout_released, 1);
 }
 
 /* One contiguous range per buffer, inside the region, given by ion_phys. */
@@ -162,7 +234,7 @@ static void ion_carveout_contig_phys(struct kunit *test)
 {
 	struct ion_carveout_test t;
 	struct ion_buffer *buffer;
-	ion_phys_addr_t addr;
+	phys_addr_t addr;
 	size_t len;
 
 	ion_carveout_setup(test, &t, 0);
@@ -175,7 +247,7 @@ static void ion_carveout_contig_phys(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buffer->sg_table->orig_nents, 1);
 	KUNIT_EXPECT_EQ(test, buffer->sg_table->sgl->length, 5 * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, 0, t.heap->ops->phys(t.heap, buffer, &addr, &len));
-	KUNIT_EXPECT_EQ(test, (phys_addr_t)addr, ion_carveout_phys(buffer));
+	KUNIT_EXPECT_EQ(test, addr, ion_carveout_phys(buffer));
 	KUNIT_EXPECT_EQ(test, len, 5 * PAGE_SIZE);
 	KUNIT_EXPECT_GE(test, (phys_addr_t)addr, t.base);
 	KUNIT_EXPECT_LE(test, (phys_addr_t)addr + len,
@@ -427,7 +499,7 @@ static void ion_carveout_cma_heap(struct kunit *test)
 	struct ion_device *dev = ion_default_device();
 	struct ion_heap *heap = NULL;
 	struct ion_buffer *buffer;
-	ion_phys_addr_t addr;
+	phys_addr_t addr;
 	phys_addr_t first;
 	unsigned int id;
 	size_t len;
@@ -449,7 +521,7 @@ static void ion_carveout_cma_heap(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
 	KUNIT_EXPECT_EQ(test, buffer->sg_table->orig_nents, 1);
 	KUNIT_ASSERT_EQ(test, 0, heap->ops->phys(heap, buffer, &addr, &len));
-	KUNIT_EXPECT_EQ(test, (phys_addr_t)addr, ion_carveout_phys(buffer));
+	KUNIT_EXPECT_EQ(test, addr, ion_carveout_phys(buffer));
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(addr, SZ_64K));
 	KUNIT_EXPECT_EQ(test, len, 16 * PAGE_SIZE);
 	first = addr;
@@ -533,6 +605,7 @@ static void ion_carveout_size_limit(struct kunit *test)
 
 static struct kunit_case ion_carveout_test_cases[] = {
 	KUNIT_CASE(ion_carveout_create_rejects),
+	KUNIT_CASE(ion_carveout_release_region),
 	KUNIT_CASE(ion_carveout_contig_phys),
 	KUNIT_CASE(ion_carveout_zeroed),
 	KUNIT_CASE(ion_carveout_align),
@@ -553,8 +626,3 @@ static struct kunit_suite ion_carveout_test_suite = {
 };
 
 kunit_test_suite(ion_carveout_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the ION carveout heap and heap size limits");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-MODULE_IMPORT_NS(DMA_BUF);

@@ -595,8 +595,3 @@ static struct kunit_suite ion_client_test_suite = {
 };
 
 kunit_test_suite(ion_client_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the ION in-kernel client API");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-MODULE_IMPORT_NS(DMA_BUF);

@@ -10,13 +10,10 @@
 #include <kunit/test.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
-#include <linux/completion.h>
-#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/ion.h>
 #include <linux/iosys-map.h>
-#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
@@ -24,6 +21,7 @@
 #include <linux/slab.h>
 
 #include "../ion_priv.h"
+#include "../heaps/ion_heaps.h"
 
 struct ion_core_heap_param {
 	const char *desc;
@@ -215,57 +213,39 @@ static void ion_core_registry_remove(struct kunit *test)
 	ion_device_remove_heap(heap);
 }
 
-struct ion_core_remover {
-	struct ion_heap *heap;
-	struct completion done;
-};
-
-static int ion_core_remover_fn(void *data)
-{
-	struct ion_core_remover *r = data;
-
-	ion_device_remove_heap(r->heap);
-	complete(&r->done);
-	return 0;
-}
-
-/* Removal with a live buffer waits for the buffer, and only for it. */
+/*
+ * Removal with a live buffer returns at once and hides the heap; the heap
+ * stays held (it cannot be added again) until the buffer goes.
+ */
 static void ion_core_registry_remove_live(struct kunit *test)
 {
 	struct ion_device *dev = ion_core_private_device(test);
-	struct ion_core_remover *r;
 	struct ion_buffer *buffer;
-	struct task_struct *task;
-	int i;
+	struct ion_heap *heap;
 
-	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	r->heap = kunit_kzalloc(test, sizeof(*r->heap), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, r->heap);
-	r->heap->name = "live";
-	r->heap->id = 9;
-	r->heap->alias_id = -1;
-	r->heap->ops = &ion_system_heap_ops;
-	r->heap->owner = THIS_MODULE;
-	init_completion(&r->done);
-	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(dev, r->heap));
+	heap = kunit_kzalloc(test, sizeof(*heap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	heap->name = "live";
+	heap->id = 9;
+	heap->alias_id = -1;
+	heap->ops = &ion_system_heap_ops;
+	heap->owner = THIS_MODULE;
+	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(dev, heap));
 
 	buffer = ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP(9), 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
-
-	task = kthread_run(ion_core_remover_fn, r, "ion_kunit_rm");
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
-	for (i = 0; i < 250 && ion_device_first_heap(dev, ION_HEAP(9)); i++)
-		msleep(20);
+	ion_device_remove_heap(heap);
 	KUNIT_EXPECT_NULL(test, ion_device_first_heap(dev, ION_HEAP(9)));
-	msleep(50);
-	KUNIT_EXPECT_FALSE(test, completion_done(&r->done));
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENODEV),
 			    ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP(9), 0));
+	KUNIT_EXPECT_EQ(test, -EBUSY, ion_device_add_heap(dev, heap));
+	KUNIT_EXPECT_EQ(test, atomic_read(&heap->num_buffers), 1);
 
 	dma_buf_put(buffer->dmabuf);
 	flush_delayed_fput();
-	KUNIT_EXPECT_NE(test, 0, wait_for_completion_timeout(&r->done, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, refcount_read(&heap->ref), 0);
+	KUNIT_EXPECT_EQ(test, 0, ion_device_add_heap(dev, heap));
+	ion_device_remove_heap(heap);
 }
 
 static long ion_core_custom(struct ion_client *client, unsigned int cmd,
@@ -556,8 +536,3 @@ static struct kunit_suite ion_core_test_suite = {
 };
 
 kunit_test_suite(ion_core_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the ION core");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-MODULE_IMPORT_NS(DMA_BUF);

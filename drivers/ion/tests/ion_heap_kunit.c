@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for custom heaps, the heap API of <linux/ion.h> as a heap
- * author uses it: a heap defined here (zeroed pages, a byte limit, an
- * optional release op) is registered, allocated from through the client
- * API and through heap masks, removed while a buffer of it lives, and
- * published in /dev/dma_heap when the bridge is built.
+ * author uses it: a heap defined here (zeroed pages, a byte limit, a
+ * release op) is registered, allocated from through the client API and
+ * through heap masks, removed while a buffer of it lives, released with
+ * its last buffer, and published in /dev/dma_heap when the bridge is
+ * built.
  */
 
 #include <kunit/test.h>
@@ -26,7 +27,8 @@
 
 /**
  * struct ion_heap_kunit_state - what the test heap reports, kunit-managed
- * @heap: the heap, kmalloc'ed; freed by its release op, if it has one
+ * @heap: the heap: kmalloc'ed and freed by its release op
+ *	(ion_heap_kunit_ops), or kunit-managed (ion_heap_kunit_static_ops)
  * @limit: largest allocation the heap accepts (0: any)
  * @allocs: successful allocate calls
  * @frees: free calls
@@ -107,17 +109,25 @@ static void ion_heap_kunit_release(struct ion_heap *heap)
 	kfree(heap);
 }
 
-/* A heap that is freed by its release op: removal does not wait. */
+/* A heap that is freed by its release op. */
 static const struct ion_heap_ops ion_heap_kunit_ops = {
 	.allocate = ion_heap_kunit_allocate,
 	.free = ion_heap_kunit_free,
 	.release = ion_heap_kunit_release,
 };
 
-/* A heap without a release op: removal waits for its buffers. */
-static const struct ion_heap_ops ion_heap_kunit_waiting_ops = {
+static void ion_heap_kunit_static_release(struct ion_heap *heap)
+{
+	struct ion_heap_kunit_state *st = heap->priv;
+
+	atomic_inc(&st->released);
+}
+
+/* A heap whose memory outlives it (static, here kunit-managed). */
+static const struct ion_heap_ops ion_heap_kunit_static_ops = {
 	.allocate = ion_heap_kunit_allocate,
 	.free = ion_heap_kunit_free,
+	.release = ion_heap_kunit_static_release,
 };
 
 KUNIT_DEFINE_ACTION_WRAPPER(ion_heap_kunit_device_destroy, ion_device_destroy,
@@ -175,7 +185,7 @@ ion_heap_kunit_new(struct kunit *test, const char *name, unsigned int id,
 
 	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, st);
-	if (ops->release)
+	if (ops == &ion_heap_kunit_ops)
 		heap = kzalloc(sizeof(*heap), GFP_KERNEL);
 	else
 		heap = kunit_kzalloc(test, sizeof(*heap), GFP_KERNEL);
@@ -199,7 +209,7 @@ static void ion_heap_kunit_register(struct kunit *test, struct ion_device *dev,
 	int ret;
 
 	ret = ion_device_add_heap(dev, st->heap);
-	if (ret && st->heap->ops->release)
+	if (ret && st->heap->ops == &ion_heap_kunit_ops)
 		kfree(st->heap);
 	KUNIT_ASSERT_EQ(test, 0, ret);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_heap_kunit_cleanup, st));
@@ -216,14 +226,14 @@ ion_heap_kunit_add(struct kunit *test, struct ion_device *dev, const char *name,
 }
 
 /* Write a pattern through a kernel mapping and read it back. */
-static void ion_heap_kunit_rw(struct kunit *test, u8 *vaddr, size_t len, u8 seed)
+static void ion_heap_kunit_rw(struct kunit *test, u8 *vaddr, size_t len, u8 first)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		vaddr[i] = seed + i;
+		vaddr[i] = first + i;
 	for (i = 0; i < len; i++)
-		if (vaddr[i] != (u8)(seed + i))
+		if (vaddr[i] != (u8)(first + i))
 			break;
 	KUNIT_EXPECT_EQ(test, i, len);
 }
@@ -348,11 +358,14 @@ static void ion_heap_custom_remove_live(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&next->released), 0);
 }
 
-/* Removal of a heap without buffers releases it before returning. */
+/*
+ * Removal of a heap without buffers releases it before returning; a
+ * released heap whose memory outlives it can be added again.
+ */
 static void ion_heap_custom_remove_idle(struct kunit *test)
 {
 	struct ion_device *dev = ion_heap_kunit_device(test);
-	struct ion_heap_kunit_state *st, *waiting;
+	struct ion_heap_kunit_state *st, *again;
 
 	st = ion_heap_kunit_add(test, dev, "kunit_idle", ION_HEAP_KUNIT_ID,
 				&ion_heap_kunit_ops);
@@ -360,13 +373,14 @@ static void ion_heap_custom_remove_idle(struct kunit *test)
 	st->removed = true;
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->released), 1);
 
-	/* without a release op: removal returns, the heap can come back */
-	waiting = ion_heap_kunit_add(test, dev, "kunit_waiting", 3,
-				     &ion_heap_kunit_waiting_ops);
-	ion_device_remove_heap(waiting->heap);
+	again = ion_heap_kunit_add(test, dev, "kunit_again", 3,
+				   &ion_heap_kunit_static_ops);
+	ion_device_remove_heap(again->heap);
+	KUNIT_EXPECT_EQ(test, atomic_read(&again->released), 1);
 	KUNIT_EXPECT_NULL(test, ion_device_first_heap(dev, ION_HEAP(3)));
-	KUNIT_EXPECT_EQ(test, 0, ion_device_add_heap(dev, waiting->heap));
-	KUNIT_EXPECT_PTR_EQ(test, waiting->heap, ion_device_first_heap(dev, ION_HEAP(3)));
+	KUNIT_EXPECT_EQ(test, 0, ion_device_add_heap(dev, again->heap));
+	KUNIT_EXPECT_PTR_EQ(test, again->heap, ion_device_first_heap(dev, ION_HEAP(3)));
+	KUNIT_EXPECT_EQ(test, atomic_read(&again->released), 1);
 }
 
 /* A heap that says no: the error comes through, nothing is accounted. */
@@ -397,14 +411,21 @@ static void ion_heap_custom_alloc_fail(struct kunit *test)
 static void ion_heap_custom_add_errors(struct kunit *test)
 {
 	struct ion_device *dev = ion_heap_kunit_device(test);
-	const struct ion_heap_ops no_free = { .allocate = ion_heap_kunit_allocate };
+	const struct ion_heap_ops no_free = {
+		.allocate = ion_heap_kunit_allocate,
+		.release = ion_heap_kunit_static_release,
+	};
+	const struct ion_heap_ops no_release = {
+		.allocate = ion_heap_kunit_allocate,
+		.free = ion_heap_kunit_free,
+	};
 	struct ion_heap_kunit_state *st, *bad;
 	struct ion_heap *heap;
 
 	st = ion_heap_kunit_add(test, dev, "kunit_first", ION_HEAP_KUNIT_ID,
-				&ion_heap_kunit_waiting_ops);
+				&ion_heap_kunit_static_ops);
 	bad = ion_heap_kunit_new(test, "kunit_bad", ION_HEAP_KUNIT_ID,
-				 &ion_heap_kunit_waiting_ops);
+				 &ion_heap_kunit_static_ops);
 	heap = bad->heap;
 
 	/* duplicate id, as id or as alias */
@@ -433,9 +454,11 @@ static void ion_heap_custom_add_errors(struct kunit *test)
 	heap->alias_id = -1;
 	heap->ops = &no_free;
 	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(dev, heap));
+	heap->ops = &no_release;
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(dev, heap));
 	heap->ops = NULL;
 	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(dev, heap));
-	heap->ops = &ion_heap_kunit_waiting_ops;
+	heap->ops = &ion_heap_kunit_static_ops;
 	heap->name = NULL;
 	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(dev, heap));
 	KUNIT_EXPECT_EQ(test, -EINVAL, ion_device_add_heap(NULL, st->heap));
@@ -451,6 +474,7 @@ static void ion_heap_custom_add_errors(struct kunit *test)
 	heap->name = "kunit_good";
 	KUNIT_EXPECT_EQ(test, 0, ion_device_add_heap(dev, heap));
 	ion_device_remove_heap(heap);
+	KUNIT_EXPECT_EQ(test, atomic_read(&bad->released), 1);
 }
 
 /*
@@ -527,8 +551,3 @@ static struct kunit_suite ion_heap_test_suite = {
 };
 
 kunit_test_suite(ion_heap_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for custom ION heaps");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-MODULE_IMPORT_NS(DMA_BUF);

@@ -27,6 +27,7 @@
 #include <linux/vmstat.h>
 
 #include "../ion_priv.h"
+#include "../heaps/ion_heaps.h"
 #include "../heaps/ion_page_pool.h"
 
 /*
@@ -608,8 +609,3 @@ static struct kunit_suite ion_page_pool_test_suite = {
 };
 
 kunit_test_suite(ion_page_pool_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the ION page pools and system heap");
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-MODULE_IMPORT_NS(DMA_BUF);
