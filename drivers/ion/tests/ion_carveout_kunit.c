@@ -30,6 +30,7 @@
 
 #include "../ion_priv.h"
 #include "../heaps/ion_heaps.h"
+#include "ion_kunit_release.h"
 
 #define ION_CARVEOUT_TEST_SIZE	SZ_1M
 
@@ -62,10 +63,11 @@ static void ion_carveout_destroy_heap(void *heap)
 	ion_carveout_heap_destroy(heap);
 }
 
-static void ion_carveout_remove_heap(void *heap)
+static void ion_carveout_remove_heap(void *data)
 {
-	/* buffers are released through fput, which kthreads defer */
-	flush_delayed_fput();
+	struct ion_heap *heap = data;
+
+	ion_kunit_wait_release(!atomic_read(&heap->num_buffers));
 	/*
 	 * The release frees the heap; a heap bug that leaves ranges
 	 * allocated makes it WARN and leak the heap instead.
@@ -81,8 +83,11 @@ static size_t ion_carveout_avail(struct ion_heap *heap)
 /* Drop the last reference of a buffer now, not at the end of the test. */
 static void ion_carveout_put(struct kunit *test, struct ion_buffer *buffer)
 {
+	struct ion_heap *heap = buffer->heap;
+	int live = atomic_read(&heap->num_buffers);
+
 	kunit_release_action(test, ion_carveout_dma_buf_put, buffer->dmabuf);
-	flush_delayed_fput();
+	ion_kunit_wait_release(atomic_read(&heap->num_buffers) < live);
 }
 
 /* A heap over a fresh region; @max_len 0 keeps the heap's own. */
@@ -225,7 +230,7 @@ static void ion_carveout_release_region(struct kunit *test)
 	/* the buffer keeps the heap, and the heap its region */
 	KUNIT_EXPECT_EQ(test, ion_carveout_released, 0);
 	dma_buf_put(buffer->dmabuf);
-	flush_delayed_fput();
+	ion_kunit_wait_release(READ_ONCE(ion_carveout_released) == 1);
 	KUNIT_EXPECT_EQ(test, ion_carveout_released, 1);
 }
 
@@ -382,7 +387,7 @@ static void ion_carveout_fatal_signal(struct kunit *test)
 	if (!IS_ERR(buffer))
 		dma_buf_put(buffer->dmabuf);
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINTR), buffer);
-	flush_delayed_fput();
+	ion_kunit_wait_release(!atomic_read(&t.heap->num_buffers));
 	KUNIT_EXPECT_EQ(test, ion_carveout_avail(t.heap), ION_CARVEOUT_TEST_SIZE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t.heap->num_buffers), 0);
 }

@@ -19,6 +19,7 @@
 #include <linux/vmalloc.h>
 
 #include "../ion_priv.h"
+#include "ion_kunit_release.h"
 
 KUNIT_DEFINE_ACTION_WRAPPER(ion_client_test_destroy, ion_client_destroy,
 			    struct ion_client *);
@@ -342,13 +343,9 @@ static void ion_client_readonly_view(struct kunit *test)
 		dma_buf_vunmap_unlocked(view, &map);
 	}
 
-	/*
-	 * and gives it back when it goes: in a kernel thread both the view's
-	 * fput and the nested one of the buffer's dma-buf are delayed
-	 */
+	/* and gives it back when it goes */
 	dma_buf_put(view);
-	flush_delayed_fput();
-	flush_delayed_fput();
+	ion_kunit_wait_release(atomic_long_read(&heap->num_bytes) == bytes - PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&heap->num_bytes), bytes - PAGE_SIZE);
 
 	view = ion_buffer_export_readonly(ion_client_foreign_dma_buf(test));
@@ -564,7 +561,7 @@ static void ion_client_destroy_live(struct kunit *test)
 	bytes = atomic_long_read(&heap->num_bytes);
 
 	ion_client_destroy(client);
-	flush_delayed_fput();
+	ion_kunit_wait_release(atomic_long_read(&heap->num_bytes) == bytes - PAGE_SIZE);
 	/* h1's buffer went, h2's lives on in keeper */
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&heap->num_bytes), bytes - PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, ion_client_handle_count(keeper), 1);

@@ -22,6 +22,7 @@
 
 #include "../ion_priv.h"
 #include "../heaps/ion_heaps.h"
+#include "ion_kunit_release.h"
 
 struct ion_core_heap_param {
 	const char *desc;
@@ -48,10 +49,11 @@ KUNIT_DEFINE_ACTION_WRAPPER(ion_core_dma_buf_put, dma_buf_put, struct dma_buf *)
 KUNIT_DEFINE_ACTION_WRAPPER(ion_core_device_destroy, ion_device_destroy,
 			    struct ion_device *);
 
-static void ion_core_remove_heap(void *heap)
+static void ion_core_remove_heap(void *data)
 {
-	/* buffers are released through fput, which kthreads defer */
-	flush_delayed_fput();
+	struct ion_heap *heap = data;
+
+	ion_kunit_wait_release(!atomic_read(&heap->num_buffers));
 	ion_device_remove_heap(heap);
 }
 
@@ -203,7 +205,7 @@ static void ion_core_registry_remove(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
 	KUNIT_EXPECT_EQ(test, atomic_read(&heap->num_buffers), 1);
 	dma_buf_put(buffer->dmabuf);
-	flush_delayed_fput();
+	ion_kunit_wait_release(!atomic_read(&heap->num_buffers));
 	KUNIT_EXPECT_EQ(test, atomic_read(&heap->num_buffers), 0);
 	ion_device_remove_heap(heap);
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENODEV),
@@ -242,7 +244,7 @@ static void ion_core_registry_remove_live(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&heap->num_buffers), 1);
 
 	dma_buf_put(buffer->dmabuf);
-	flush_delayed_fput();
+	ion_kunit_wait_release(!refcount_read(&heap->ref));
 	KUNIT_EXPECT_EQ(test, refcount_read(&heap->ref), 0);
 	KUNIT_EXPECT_EQ(test, 0, ion_device_add_heap(dev, heap));
 	ion_device_remove_heap(heap);

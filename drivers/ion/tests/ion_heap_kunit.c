@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 
 #include "../ion_priv.h"
+#include "ion_kunit_release.h"
 
 /* An id the built-in heaps leave free on a private device. */
 #define ION_HEAP_KUNIT_ID	16
@@ -137,19 +138,16 @@ KUNIT_DEFINE_ACTION_WRAPPER(ion_heap_kunit_client_destroy, ion_client_destroy,
 KUNIT_DEFINE_ACTION_WRAPPER(ion_heap_kunit_dma_buf_put, dma_buf_put,
 			    struct dma_buf *);
 
-/* Buffers are released through fput, which kthreads defer: finish it. */
-static void ion_heap_kunit_flush(void)
-{
-	flush_delayed_fput();
-}
-
 static void ion_heap_kunit_cleanup(void *data)
 {
 	struct ion_heap_kunit_state *st = data;
 
-	ion_heap_kunit_flush();
-	if (!st->removed)
-		ion_device_remove_heap(st->heap);
+	if (st->removed) {
+		flush_delayed_fput();
+		return;
+	}
+	ion_kunit_wait_release(!atomic_read(&st->heap->num_buffers));
+	ion_device_remove_heap(st->heap);
 }
 
 static struct ion_device *ion_heap_kunit_device(struct kunit *test)
@@ -288,7 +286,7 @@ static void ion_heap_custom_alloc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&other->allocs), 0);
 
 	ion_free(client, handle);
-	ion_heap_kunit_flush();
+	ion_kunit_wait_release(atomic_read(&st->frees) == 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->frees), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->heap->num_buffers), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->released), 0);
@@ -352,7 +350,7 @@ static void ion_heap_custom_remove_live(struct kunit *test)
 	/* the last buffer goes: the old heap is released, once */
 	ion_unmap_kernel(client, handle);
 	ion_free(client, handle);
-	ion_heap_kunit_flush();
+	ion_kunit_wait_release(atomic_read(&st->released) == 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->frees), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->released), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&next->released), 0);
@@ -525,7 +523,7 @@ static void ion_heap_custom_dma_heap(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dmabuf);
 	KUNIT_EXPECT_PTR_EQ(test, ion_dma_buf_to_buffer(dmabuf)->heap, again->heap);
 	dma_buf_put(dmabuf);
-	ion_heap_kunit_flush();
+	ion_kunit_wait_release(atomic_read(&again->frees) == 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&again->frees), 1);
 }
 #else

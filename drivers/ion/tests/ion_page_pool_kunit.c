@@ -29,6 +29,7 @@
 #include "../ion_priv.h"
 #include "../heaps/ion_heaps.h"
 #include "../heaps/ion_page_pool.h"
+#include "ion_kunit_release.h"
 
 /*
  * Per-cpu vmstat deltas reach the global counter only past a threshold of
@@ -109,8 +110,11 @@ static void ion_page_pool_test_drain(struct kunit *test)
 		.gfp_mask = GFP_KERNEL,
 		.nr_to_scan = ULONG_MAX,
 	};
+	struct ion_heap *heap;
 
-	flush_delayed_fput();
+	heap = ion_device_first_heap(ion_default_device(), ION_HEAP_SYSTEM_MASK);
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	KUNIT_ASSERT_TRUE(test, ion_kunit_wait_release(!atomic_read(&heap->num_buffers)));
 	ion_system_heap_flush_free();
 	ion_system_heap_shrink_scan(NULL, &sc);
 	KUNIT_ASSERT_EQ(test, 0, ion_system_heap_pool_pages());
@@ -120,8 +124,11 @@ static void ion_page_pool_test_drain(struct kunit *test)
 /* Drop the last reference and wait until the pages are pooled. */
 static void ion_page_pool_test_free(struct ion_buffer *buffer)
 {
+	struct ion_heap *heap = buffer->heap;
+	int live = atomic_read(&heap->num_buffers);
+
 	dma_buf_put(buffer->dmabuf);
-	flush_delayed_fput();
+	ion_kunit_wait_release(atomic_read(&heap->num_buffers) < live);
 	ion_system_heap_flush_free();
 }
 
@@ -221,6 +228,7 @@ static void ion_page_pool_heap_recycle_zeroed(struct kunit *test)
 	const size_t len = SZ_1M + SZ_64K + PAGE_SIZE;
 	struct ion_client *client;
 	struct ion_handle *handle;
+	struct ion_heap *heap;
 	struct page **pages;
 	struct sg_table *sgt;
 	struct scatterlist *sg;
@@ -251,8 +259,9 @@ static void ion_page_pool_heap_recycle_zeroed(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, memchr_inv(vaddr, 0, len));
 	memset(vaddr, 0xa5, len);
 	ion_unmap_kernel(client, handle);
+	heap = ion_device_first_heap(ion_default_device(), ION_HEAP_SYSTEM_MASK);
 	ion_free(client, handle);
-	flush_delayed_fput();
+	ion_kunit_wait_release(!atomic_read(&heap->num_buffers));
 	ion_system_heap_flush_free();
 
 	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_queued_pages());
@@ -415,15 +424,17 @@ static void ion_page_pool_heap_deferred_free(struct kunit *test)
 {
 	struct ion_buffer *buffers[8];
 	struct seq_file s = {};
+	struct ion_heap *heap;
 	char line[64];
 	unsigned int i;
 
 	ion_page_pool_test_drain(test);
 	for (i = 0; i < ARRAY_SIZE(buffers); i++)
 		buffers[i] = ion_page_pool_test_alloc(test, SZ_256K, 0);
+	heap = buffers[0]->heap;
 	for (i = 0; i < ARRAY_SIZE(buffers); i++)
 		dma_buf_put(buffers[i]->dmabuf);
-	flush_delayed_fput();
+	ion_kunit_wait_release(!atomic_read(&heap->num_buffers));
 	KUNIT_EXPECT_LE(test, ion_system_heap_queued_pages() + ion_system_heap_pool_pages(),
 			8 * (SZ_256K >> PAGE_SHIFT));
 	ion_system_heap_flush_free();
