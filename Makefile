@@ -6,6 +6,8 @@
 #   make run       build the UML kernel with ION and hon_zone, boot it, run the demo
 #   make test      everything: KUnit and kselftests in the normal and the debug
 #                  UML kernel, modules against Debian's 6.12 headers, lint
+#   make test-full make test, then the race and fault-injection kselftests
+#                  in x86_64 KASAN/lockdep and KCSAN kernels on 2 CPUs (slow)
 #   make modules   out-of-tree modules (KDIR=/path/to/kernel/build to choose)
 #   make bench     allocation benchmark in UML, then qemu; results in build/bench
 #
@@ -15,11 +17,11 @@
 KDIR ?=
 export KDIR
 
-.PHONY: help deps run test modules kernel kernel-debug kunit kunit-debug selftests \
+.PHONY: help deps run test test-full modules kernel kernel-debug kunit kunit-debug selftests \
 	programs lint clean test-qemu bench
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 # Every Debian package any target needs, installed once before it starts.
 deps:
@@ -30,6 +32,9 @@ run:
 
 test:
 	@scripts/test
+
+test-full:
+	@scripts/test full
 
 modules: deps
 	@scripts/build-modules $(KDIR)

@@ -14,12 +14,13 @@ ION_JOBS=${ION_JOBS:-$(($(nproc) + 1))}
 ION_QEMU_CARVEOUT=32M@0x78000000
 
 # The kernels scripts/build-kernel builds: UML for KUnit and the selftests,
-# UML with the debug options, and x86_64 for KUnit under qemu.
+# UML with the debug options, x86_64 for KUnit under qemu, and x86_64 with
+# the sanitizers (x86_64-debug, x86_64-kcsan) for the tests on two CPUs.
 ion_build_dir()
 {
 	case ${1:-} in
 	debug) echo "$ION_CACHE/build/uml-debug" ;;
-	x86_64) echo "$ION_CACHE/build/x86_64" ;;
+	x86_64 | x86_64-debug | x86_64-kcsan) echo "$ION_CACHE/build/$1" ;;
 	*) echo "$ION_CACHE/build/uml" ;;
 	esac
 }
