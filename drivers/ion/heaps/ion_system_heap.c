@@ -20,6 +20,14 @@
  * - the heap's debugfs file shows the clean blocks of every pool ("pool
  *   order ...", "pool total") and the dirty pages ("deferred free").
  *
+ * A buffer of user space that is charged to a memory cgroup
+ * (&ion_buffer.account) bypasses the pools both ways: its blocks come from
+ * the page allocator with __GFP_ACCOUNT and go straight back to it, which
+ * uncharges them.  A module cannot move a page's charge (the memcg
+ * functions that charge and uncharge a given page are not exported in
+ * 6.12), so a pooled block must never carry one: pooled pages are charged
+ * to nobody, and only the kernel's own buffers are recycled through them.
+ *
  * Every page handed out is zero: clean blocks were zeroed on their way to
  * the clean list, dirty ones are zeroed when taken, pages from the page
  * allocator come with __GFP_ZERO.
@@ -291,11 +299,17 @@ ion_system_heap_shrink_scan(struct shrinker *shrinker,
 	return freed ? freed : SHRINK_STOP;
 }
 
-/* A block of the largest order that fits, from a pool or the allocator. */
+/*
+ * A block of the largest order that fits, from a pool or the allocator;
+ * charged to the current task's memory cgroup, and never from a pool, when
+ * @account.
+ */
 static struct page *ion_system_heap_alloc_largest(unsigned long size,
 						  unsigned int max_order,
-						  bool cached)
+						  bool cached, bool account)
 {
+	gfp_t extra = account ? __GFP_ACCOUNT : 0;
+
 	unsigned int i;
 
 	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
@@ -309,11 +323,13 @@ static struct page *ion_system_heap_alloc_largest(unsigned long size,
 		 * zeroed now: cheaper than the page allocator's, which would be
 		 * zeroed too.
 		 */
-		page = ion_page_pool_remove(&ion_system_heap_state.pools[cached][i]);
-		if (page)
-			return page;
-		page = alloc_pages(order ? ION_SYSTEM_HIGH_ORDER_GFP :
-				   ION_SYSTEM_LOW_ORDER_GFP, order);
+		if (!account) {
+			page = ion_page_pool_remove(&ion_system_heap_state.pools[cached][i]);
+			if (page)
+				return page;
+		}
+		page = alloc_pages((order ? ION_SYSTEM_HIGH_ORDER_GFP :
+				    ION_SYSTEM_LOW_ORDER_GFP) | extra, order);
 		if (page)
 			return page;
 	}
@@ -347,7 +363,7 @@ static int ion_system_heap_allocate(struct ion_heap *heap,
 			goto free_pages;
 		}
 		page = ion_system_heap_alloc_largest(size_remaining, max_order,
-						     cached);
+						     cached, buffer->account);
 		if (!page)
 			goto free_pages;
 		list_add_tail(&page->lru, &pages);
@@ -402,6 +418,11 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	for_each_sgtable_sg(table, sg, i) {
 		page = sg_page(sg);
 		idx = ion_system_heap_order_index(compound_order(page));
+		/* A charged block is uncharged by the page allocator only. */
+		if (buffer->account) {
+			__free_pages(page, compound_order(page));
+			continue;
+		}
 		/* every block came from this heap: its order is one of ours */
 		if (WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS)) {
 			__free_pages(page, compound_order(page));
@@ -415,8 +436,9 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 		if (nr_blocks[idx])
 			ion_page_pool_add_dirty(&state->pools[cached][idx],
 						&pages[idx], nr_blocks[idx]);
-	kthread_queue_delayed_work(state->free_worker, &state->free_work,
-				   ION_SYSTEM_HEAP_FREE_DELAY);
+	if (!buffer->account)
+		kthread_queue_delayed_work(state->free_worker, &state->free_work,
+					   ION_SYSTEM_HEAP_FREE_DELAY);
 
 	sg_free_table(table);
 	kfree(table);
@@ -446,6 +468,13 @@ static void ion_system_heap_debug_show(struct ion_heap *heap,
 		   ion_system_heap_queued_pages() << PAGE_SHIFT);
 }
 
+/* Clean and dirty pages alike: both are the pools', not a buffer's. */
+static unsigned long ion_system_heap_pool_size(struct ion_heap *heap)
+{
+	return (ion_system_heap_pool_pages() + ion_system_heap_queued_pages())
+		<< PAGE_SHIFT;
+}
+
 /*
  * The heap is static and its pools belong to the module, which
  * ion_system_heap_exit() empties: nothing to free per heap.
@@ -458,6 +487,7 @@ const struct ion_heap_ops ion_system_heap_ops = {
 	.allocate = ion_system_heap_allocate,
 	.free = ion_system_heap_free,
 	.debug_show = ion_system_heap_debug_show,
+	.pool_size = ion_system_heap_pool_size,
 	.release = ion_system_heap_release,
 };
 
