@@ -138,8 +138,9 @@ struct ion_heap {
  * @priv_virt: for the heap's own use
  * @account: set by the core before &ion_heap_ops.allocate for a buffer of
  *	user space: a heap that takes pages from the page allocator charges
- *	them to the current task's memory cgroup (__GFP_ACCOUNT) and frees
- *	them, uncharging, straight to the page allocator
+ *	them to the current task's memory cgroup (__GFP_ACCOUNT) and
+ *	uncharges them when it frees them (freeing to the page allocator
+ *	does; a page kept in a pool must be uncharged first)
  *
  * The members after @account (the dma-buf, attachments, kernel mapping,
  * accounting) are private to the core.

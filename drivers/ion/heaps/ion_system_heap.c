@@ -20,13 +20,15 @@
  * - the heap's debugfs file shows the clean blocks of every pool ("pool
  *   order ...", "pool total") and the dirty pages ("deferred free").
  *
- * A buffer of user space that is charged to a memory cgroup
- * (&ion_buffer.account) bypasses the pools both ways: its blocks come from
- * the page allocator with __GFP_ACCOUNT and go straight back to it, which
- * uncharges them.  A module cannot move a page's charge (the memcg
- * functions that charge and uncharge a given page are not exported in
- * 6.12), so a pooled block must never carry one: pooled pages are charged
- * to nobody, and only the kernel's own buffers are recycled through them.
+ * A buffer of user space is charged to a memory cgroup
+ * (&ion_buffer.account): its blocks from the page allocator come with
+ * __GFP_ACCOUNT.  Pooled blocks are charged to nobody: a charged block is
+ * uncharged on its way into a pool and a pooled block is charged to the
+ * cgroup of the buffer it is handed to.  Only a built-in ION can do that:
+ * the memcg functions that charge and uncharge a given page are not
+ * exported in 6.12.  As a module, charged buffers bypass the pools both
+ * ways (blocks from the page allocator, charged, and straight back to it,
+ * which uncharges them), and only uncharged buffers are recycled.
  *
  * Every page handed out is zero: clean blocks were zeroed on their way to
  * the clean list, dirty ones are zeroed when taken, pages from the page
@@ -47,6 +49,7 @@
 #include <linux/ion.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -79,6 +82,9 @@
  */
 static const unsigned int ion_system_heap_orders[] = {8, 4, 0};
 #define ION_SYSTEM_HEAP_NUM_ORDERS ARRAY_SIZE(ion_system_heap_orders)
+
+/* Can pooled blocks change hands between memory cgroups (see above)? */
+#define ION_SYSTEM_HEAP_RECHARGE	IS_BUILTIN(CONFIG_ION)
 
 /*
  * Clean pages kept in all pools together, in MiB.  Enough to serve a few camera
@@ -300,36 +306,53 @@ ion_system_heap_shrink_scan(struct shrinker *shrinker,
 }
 
 /*
- * A block of the largest order that fits, from a pool or the allocator;
- * charged to the current task's memory cgroup, and never from a pool, when
- * @account.
+ * A zeroed block from a pool, charged to the current task's memory cgroup
+ * for a charged buffer; NULL when the pool is empty, when a charged buffer
+ * cannot take pooled blocks, or when the cgroup is at its limit.
  */
+static struct page *ion_system_heap_from_pool(struct ion_page_pool *pool,
+					      bool account, gfp_t gfp)
+{
+	struct page *page;
+
+	if (account && !ION_SYSTEM_HEAP_RECHARGE)
+		return NULL;
+	page = ion_page_pool_remove(pool);
+	if (ION_SYSTEM_HEAP_RECHARGE && page && account &&
+	    memcg_kmem_charge_page(page, gfp, pool->order)) {
+		/* Over the limit: to the page allocator, as re-pooling zeroes again. */
+		__free_pages(page, pool->order);
+		return NULL;
+	}
+	return page;
+}
+
+/* A block of the largest order that fits, from a pool or the allocator. */
 static struct page *ion_system_heap_alloc_largest(unsigned long size,
 						  unsigned int max_order,
 						  bool cached, bool account)
 {
-	gfp_t extra = account ? __GFP_ACCOUNT : 0;
-
 	unsigned int i;
 
 	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
 		unsigned int order = ion_system_heap_orders[i];
+		gfp_t gfp = order ? ION_SYSTEM_HIGH_ORDER_GFP : ION_SYSTEM_LOW_ORDER_GFP;
 		struct page *page;
 
 		if (size < (PAGE_SIZE << order) || order > max_order)
 			continue;
+		if (account)
+			gfp |= __GFP_ACCOUNT;
 		/*
 		 * A clean block, else one freed since the free work last ran,
 		 * zeroed now: cheaper than the page allocator's, which would be
 		 * zeroed too.
 		 */
-		if (!account) {
-			page = ion_page_pool_remove(&ion_system_heap_state.pools[cached][i]);
-			if (page)
-				return page;
-		}
-		page = alloc_pages((order ? ION_SYSTEM_HIGH_ORDER_GFP :
-				    ION_SYSTEM_LOW_ORDER_GFP) | extra, order);
+		page = ion_system_heap_from_pool(&ion_system_heap_state.pools[cached][i],
+						 account, gfp);
+		if (page)
+			return page;
+		page = alloc_pages(gfp, order);
 		if (page)
 			return page;
 	}
@@ -418,11 +441,13 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	for_each_sgtable_sg(table, sg, i) {
 		page = sg_page(sg);
 		idx = ion_system_heap_order_index(compound_order(page));
-		/* A charged block is uncharged by the page allocator only. */
-		if (buffer->account) {
+		/* A pooled block is charged to nobody. */
+		if (buffer->account && !ION_SYSTEM_HEAP_RECHARGE) {
 			__free_pages(page, compound_order(page));
 			continue;
 		}
+		if (ION_SYSTEM_HEAP_RECHARGE && buffer->account)
+			memcg_kmem_uncharge_page(page, compound_order(page));
 		/* every block came from this heap: its order is one of ours */
 		if (WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS)) {
 			__free_pages(page, compound_order(page));
@@ -436,7 +461,7 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 		if (nr_blocks[idx])
 			ion_page_pool_add_dirty(&state->pools[cached][idx],
 						&pages[idx], nr_blocks[idx]);
-	if (!buffer->account)
+	if (!buffer->account || ION_SYSTEM_HEAP_RECHARGE)
 		kthread_queue_delayed_work(state->free_worker, &state->free_work,
 					   ION_SYSTEM_HEAP_FREE_DELAY);
 
