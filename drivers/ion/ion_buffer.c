@@ -6,6 +6,10 @@
  * mapping, attachment or kernel user) goes.  Its kernel mapping is the
  * dma-buf's vmap, counted once, by the dma-buf core, for every user
  * (ion_map_kernel(), dma_buf_vmap() of the buffer or of a read-only view).
+ *
+ * Every allocation and release emits the ion/ion_stat trace event, every
+ * heap that fails an allocation ion/ion_heap_alloc_fail; the bytes of all
+ * live buffers are counted here for that event and for sysfs.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -14,17 +18,38 @@
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/ion.h>
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <uapi/linux/dma-buf.h>
 
 #include "ion_priv.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/ion.h>
+
+/* Bytes in live buffers of every device and heap. */
+static atomic_long_t ion_buffer_total;
+
+/*
+ * Charge the pages of buffers that user space allocates to the allocating
+ * task's memory cgroup, as the DMA-BUF system heap of later kernels does:
+ * otherwise one container or app could take the machine's memory through
+ * /dev/ion without its cgroup's limit noticing.  Read at each allocation;
+ * a buffer keeps what it was given.
+ */
+static bool ion_buffer_mem_accounting = true;
+module_param_named(mem_accounting, ion_buffer_mem_accounting, bool, 0644);
+MODULE_PARM_DESC(mem_accounting,
+		 "Charge buffers allocated by user space to the allocating task's memory cgroup (default Y)");
 
 /**
  * struct ion_buffer_attachment - one device attached to a buffer
@@ -363,6 +388,8 @@ static void ion_buffer_release(struct dma_buf *dmabuf)
 	WARN_ON_ONCE(!list_empty(&buffer->attachments));
 	heap->ops->free(buffer);
 	atomic_long_sub(buffer->size, &heap->num_bytes);
+	trace_ion_stat(buffer->ino, -(long)buffer->size,
+		       atomic_long_sub_return(buffer->size, &ion_buffer_total));
 	mutex_destroy(&buffer->lock);
 	kfree(buffer);
 
@@ -580,11 +607,13 @@ EXPORT_SYMBOL_GPL(ion_dma_buf_unmap_kernel);
 
 static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_heap *heap,
 						     size_t len, size_t align,
-						     unsigned int flags)
+						     unsigned int flags,
+						     bool account)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
 	struct ion_buffer *buffer;
 	struct dma_buf *dmabuf;
+	const char *exp_name;
 	int ret;
 
 	if (heap->max_len && len > heap->max_len)
@@ -600,6 +629,7 @@ static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_heap *heap,
 	buffer->heap = heap;
 	buffer->size = len;
 	buffer->flags = flags;
+	buffer->account = account;
 	mutex_init(&buffer->lock);
 	INIT_LIST_HEAD(&buffer->attachments);
 	INIT_LIST_HEAD(&buffer->node);
@@ -622,6 +652,15 @@ static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_heap *heap,
 	atomic_inc(&heap->num_buffers);
 	atomic_long_add(len, &heap->num_bytes);
 
+	/*
+	 * The exporter name is the heap's /dev/dma_heap node where it has one
+	 * (the name stays allocated for as long as the kernel runs), so that
+	 * tools that match exp_name against /dev/dma_heap count the buffer as
+	 * heap memory; "ion" otherwise.
+	 */
+	exp_name = READ_ONCE(heap->dma_heap_name);
+	if (exp_name)
+		exp_info.exp_name = exp_name;
 	exp_info.ops = &ion_dma_buf_ops;
 	exp_info.size = len;
 	exp_info.flags = O_RDWR;
@@ -635,8 +674,11 @@ static struct ion_buffer *ion_buffer_alloc_from_heap(struct ion_heap *heap,
 	}
 	/* Ownership of buffer is held by the dmabuf from here. */
 	buffer->dmabuf = dmabuf;
+	buffer->ino = file_inode(dmabuf->file)->i_ino;
 	/* The buffer's reference on its heap, dropped in ion_buffer_release(). */
 	refcount_inc(&heap->ref);
+	trace_ion_stat(buffer->ino, len,
+		       atomic_long_add_return(len, &ion_buffer_total));
 
 	spin_lock(&heap->buffers_lock);
 	list_add_tail(&buffer->node, &heap->buffers);
@@ -653,22 +695,10 @@ put_owner:
 	return ERR_PTR(ret);
 }
 
-/**
- * ion_buffer_create() - allocate a buffer and export it as a dma-buf
- * @dev: the device
- * @len: requested length; rounded up to pages
- * @align: alignment, checked by the heap
- * @heap_id_mask: heaps (ids or alias ids) to try, highest priority first
- * @flags: ION_FLAG_* bits
- *
- * Context: process context, sleeps.
- * Return: the buffer, whose dma-buf reference the caller owns, or
- * ERR_PTR(-EINVAL) for len 0 / overflow / unknown flags, -ENODEV when no
- * heap matches, -ENOMEM, -EINTR, or the last heap's error.
- */
-struct ion_buffer *ion_buffer_create(struct ion_device *dev, size_t len,
-				     size_t align, unsigned int heap_id_mask,
-				     unsigned int flags)
+static struct ion_buffer *ion_buffer_alloc(struct ion_device *dev, size_t len,
+					   size_t align,
+					   unsigned int heap_id_mask,
+					   unsigned int flags, bool account)
 {
 	struct ion_buffer *buffer = ERR_PTR(-ENODEV);
 	struct ion_heap *heap;
@@ -689,10 +719,99 @@ struct ion_buffer *ion_buffer_create(struct ion_device *dev, size_t len,
 	list_for_each_entry(heap, &dev->heaps, node) {
 		if (!ion_heap_matches(heap, heap_id_mask))
 			continue;
-		buffer = ion_buffer_alloc_from_heap(heap, len, align, flags);
-		if (!IS_ERR(buffer) || PTR_ERR(buffer) == -EINTR)
+		buffer = ion_buffer_alloc_from_heap(heap, len, align, flags,
+						    account);
+		if (!IS_ERR(buffer))
+			break;
+		trace_ion_heap_alloc_fail(heap->name, heap->id, len, flags,
+					  PTR_ERR(buffer));
+		if (PTR_ERR(buffer) == -EINTR)
 			break;
 	}
 	up_read(&dev->heap_lock);
 	return buffer;
+}
+
+/**
+ * ion_buffer_create() - allocate a buffer for the kernel and export it
+ * @dev: the device
+ * @len: requested length; rounded up to pages
+ * @align: alignment, checked by the heap
+ * @heap_id_mask: heaps (ids or alias ids) to try, highest priority first
+ * @flags: ION_FLAG_* bits
+ *
+ * The buffer is the kernel's: its pages are charged to no memory cgroup.
+ *
+ * Context: process context, sleeps.
+ * Return: the buffer, whose dma-buf reference the caller owns, or
+ * ERR_PTR(-EINVAL) for len 0 / overflow / unknown flags, -ENODEV when no
+ * heap matches, -ENOMEM, -EINTR, or the last heap's error.
+ */
+struct ion_buffer *ion_buffer_create(struct ion_device *dev, size_t len,
+				     size_t align, unsigned int heap_id_mask,
+				     unsigned int flags)
+{
+	return ion_buffer_alloc(dev, len, align, heap_id_mask, flags, false);
+}
+
+/**
+ * ion_buffer_create_user() - allocate a buffer for user space and export it
+ * @dev: the device
+ * @len: see ion_buffer_create()
+ * @align: see ion_buffer_create()
+ * @heap_id_mask: see ion_buffer_create()
+ * @flags: see ion_buffer_create()
+ *
+ * As ion_buffer_create(), for an allocation user space asked for: unless
+ * mem_accounting is off, heaps that take pages from the page allocator
+ * charge them to the calling task's memory cgroup, and the allocation fails
+ * with -ENOMEM when that would exceed the cgroup's memory.max.
+ *
+ * Context: process context, sleeps.
+ * Return: as ion_buffer_create().
+ */
+struct ion_buffer *ion_buffer_create_user(struct ion_device *dev, size_t len,
+					  size_t align,
+					  unsigned int heap_id_mask,
+					  unsigned int flags)
+{
+	return ion_buffer_alloc(dev, len, align, heap_id_mask, flags,
+				READ_ONCE(ion_buffer_mem_accounting));
+}
+
+/**
+ * ion_buffer_set_name() - give a new buffer a dma-buf name
+ * @buffer: a buffer nobody else has seen yet
+ * @name: the name; cut to DMA_BUF_NAME_LEN - 1 characters, as
+ *	DMA_BUF_SET_NAME cuts it
+ *
+ * User space may rename the buffer later with DMA_BUF_SET_NAME.
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int ion_buffer_set_name(struct ion_buffer *buffer, const char *name)
+{
+	struct dma_buf *dmabuf = buffer->dmabuf;
+	char *copy;
+
+	copy = kstrndup(name, DMA_BUF_NAME_LEN - 1, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	spin_lock(&dmabuf->name_lock);
+	kfree(dmabuf->name);
+	dmabuf->name = copy;
+	spin_unlock(&dmabuf->name_lock);
+	return 0;
+}
+
+/**
+ * ion_buffer_total_bytes() - bytes in live buffers
+ *
+ * Context: any context; the value may be stale by the time it is used.
+ * Return: the sum of the sizes of every live buffer of every heap.
+ */
+unsigned long ion_buffer_total_bytes(void)
+{
+	return atomic_long_read(&ion_buffer_total);
 }

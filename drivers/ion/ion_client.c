@@ -352,6 +352,11 @@ struct ion_handle *ion_alloc(struct ion_client *client, size_t len,
 	buffer = ion_buffer_create(client->dev, len, align, heap_id_mask, flags);
 	if (IS_ERR(buffer))
 		return ERR_CAST(buffer);
+	/* Named after its client until someone renames it (DMA_BUF_SET_NAME). */
+	if (client->name && ion_buffer_set_name(buffer, client->name)) {
+		dma_buf_put(buffer->dmabuf);
+		return ERR_PTR(-ENOMEM);
+	}
 	/* The buffer's first dma-buf reference goes to the handle. */
 	handle = ion_client_add_buffer(client, buffer);
 	if (IS_ERR(handle))

@@ -212,6 +212,7 @@ unlock:
 	if (ret)
 		return ret;
 	ion_debugfs_add_heap(heap);
+	ion_sysfs_add_heap(heap);
 	ion_dma_heap_add(heap);
 	return 0;
 }
@@ -258,6 +259,7 @@ void ion_device_remove_heap(struct ion_heap *heap)
 	if (WARN_ON_ONCE(!dev))
 		return;
 	ion_dma_heap_remove(heap);
+	ion_sysfs_remove_heap(heap);
 	ion_debugfs_remove_heap(heap);
 	down_write(&dev->heap_lock);
 	list_del_init(&heap->node);
@@ -394,6 +396,9 @@ static int __init ion_init(void)
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 	ion_default_dev = dev;
+	ret = ion_sysfs_init(dev);
+	if (ret)
+		goto destroy_device;
 
 	for (i = 0; i < ARRAY_SIZE(ion_heap_inits); i++) {
 		ret = ion_heap_inits[i].init(dev);
@@ -405,6 +410,8 @@ static int __init ion_init(void)
 exit_heaps:
 	while (i--)
 		ion_heap_inits[i].exit();
+	ion_sysfs_exit();
+destroy_device:
 	ion_default_dev = NULL;
 	ion_device_destroy(dev);
 	return ret;
@@ -416,6 +423,7 @@ static void __exit ion_exit(void)
 
 	while (i--)
 		ion_heap_inits[i].exit();
+	ion_sysfs_exit();
 	ion_device_destroy(ion_default_dev);
 	ion_default_dev = NULL;
 }

@@ -77,8 +77,8 @@ static struct dma_buf *ion_dma_heap_allocate(struct dma_heap *dma_heap,
 	 * Heap ids and alias ids are unique in a device, and the heap stays
 	 * registered while idh->lock is held: this mask selects it alone.
 	 */
-	buffer = ion_buffer_create(idh->heap->dev, len, 0,
-				   ION_HEAP(idh->heap->id), ION_FLAG_CACHED);
+	buffer = ion_buffer_create_user(idh->heap->dev, len, 0,
+					ION_HEAP(idh->heap->id), ION_FLAG_CACHED);
 unlock:
 	up_read(&idh->lock);
 	if (IS_ERR(buffer))
@@ -133,6 +133,8 @@ static void ion_dma_heap_publish(struct ion_heap *heap)
 		if (idh->heap != heap)
 			pr_warn("heap %s: /dev/dma_heap/%s belongs to another heap of that name\n",
 				heap->name, idh->name);
+		else
+			WRITE_ONCE(heap->dma_heap_name, idh->name);
 		return;
 	}
 
@@ -151,6 +153,8 @@ static void ion_dma_heap_publish(struct ion_heap *heap)
 	}
 	idh->dma_heap = dma_heap;
 	list_add_tail(&idh->node, &ion_dma_heaps);
+	/* The exporter name of its buffers; idh and its name are never freed. */
+	WRITE_ONCE(heap->dma_heap_name, idh->name);
 	return;
 
 free_idh:
@@ -201,6 +205,7 @@ void ion_dma_heap_remove(struct ion_heap *heap)
 		idh->heap = NULL;
 		up_write(&idh->lock);
 	}
+	WRITE_ONCE(heap->dma_heap_name, NULL);
 	mutex_unlock(&ion_dma_heap_list_lock);
 }
 

@@ -220,8 +220,8 @@ static long ion_ioctl_new_alloc(struct ion_client *client, void __user *uarg)
 	/* 4.12 to 5.10 ignored the fd and unused inputs: so do we. */
 	if (data.len > SIZE_MAX)
 		return -EINVAL;
-	buffer = ion_buffer_create(client->dev, data.len, 0, data.heap_id_mask,
-				   data.flags);
+	buffer = ion_buffer_create_user(client->dev, data.len, 0,
+					data.heap_id_mask, data.flags);
 	if (IS_ERR(buffer))
 		return PTR_ERR(buffer);
 	return ion_ioctl_install_fd(buffer->dmabuf, uarg, &data, sizeof(data),

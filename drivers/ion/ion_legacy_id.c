@@ -45,7 +45,8 @@ int ion_legacy_id_alloc(struct ion_client *client, size_t len, size_t align,
 	struct ion_handle *handle;
 	int ret = 0;
 
-	buffer = ion_buffer_create(client->dev, len, align, heap_id_mask, flags);
+	buffer = ion_buffer_create_user(client->dev, len, align, heap_id_mask,
+					flags);
 	if (IS_ERR(buffer))
 		return PTR_ERR(buffer);
 	mutex_lock(&client->lock);

@@ -193,6 +193,12 @@ void ion_buffer_sync_for_device(struct ion_buffer *buffer);
 struct ion_buffer *ion_dma_buf_to_buffer(struct dma_buf *dmabuf);
 struct dma_buf *ion_buffer_export_readonly(struct dma_buf *dmabuf);
 void ion_buffer_name(struct ion_buffer *buffer, char *name, size_t len);
+struct ion_buffer *ion_buffer_create_user(struct ion_device *dev, size_t len,
+					  size_t align,
+					  unsigned int heap_id_mask,
+					  unsigned int flags);
+int ion_buffer_set_name(struct ion_buffer *buffer, const char *name);
+unsigned long ion_buffer_total_bytes(void);
 
 /* ion_client.c */
 struct ion_client *ion_client_create_user(struct ion_device *dev);
@@ -221,6 +227,12 @@ void ion_debugfs_add_heap(struct ion_heap *heap);
 void ion_debugfs_remove_heap(struct ion_heap *heap);
 void ion_debugfs_add_client(struct ion_client *client);
 void ion_debugfs_remove_client(struct ion_client *client);
+
+/* ion_sysfs.c: /sys/kernel/ion and /sys/kernel/dma_heap/total_pools_kb */
+int ion_sysfs_init(struct ion_device *dev);
+void ion_sysfs_exit(void);
+void ion_sysfs_add_heap(struct ion_heap *heap);
+void ion_sysfs_remove_heap(struct ion_heap *heap);
 
 /* ion_dma_heap.c: the heaps of the default device in /dev/dma_heap */
 #if IS_ENABLED(CONFIG_ION_DMA_HEAP)

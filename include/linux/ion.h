@@ -16,6 +16,7 @@
 
 struct dentry;
 struct dma_buf;
+struct kobject;
 struct iosys_map;
 struct module;
 struct page;
@@ -55,6 +56,9 @@ typedef phys_addr_t ion_phys_addr_t;
  *	Without it, ion_phys() fails with -EINVAL.
  * @debug_show: optional: extra lines (pool sizes...) for the heap's debugfs
  *	file.
+ * @pool_size: optional: bytes the heap keeps in page pools for reuse (not
+ *	in any buffer), for /sys/kernel/ion/total_pools_kb.  Any context
+ *	but NMI; may be stale.
  * @release: required: called once, after ion_device_remove_heap(), when
  *	the heap's last buffer is gone (from ion_device_remove_heap() when it
  *	has none): from here the heap, its @priv and its memory may be freed,
@@ -70,6 +74,7 @@ struct ion_heap_ops {
 	int (*phys)(struct ion_heap *heap, struct ion_buffer *buffer,
 		    phys_addr_t *addr, size_t *len);
 	void (*debug_show)(struct ion_heap *heap, struct seq_file *s);
+	unsigned long (*pool_size)(struct ion_heap *heap);
 	void (*release)(struct ion_heap *heap);
 };
 
@@ -91,6 +96,9 @@ struct ion_heap_ops {
  * @num_buffers: private: live buffers of this heap
  * @num_bytes: private: bytes in live buffers of this heap
  * @debugfs: private: the heap's debugfs file
+ * @sysfs: private: the heap's directory in /sys/kernel/ion/heaps
+ * @dma_heap_name: private: name of the heap's /dev/dma_heap node while it
+ *	is published there, else NULL; the exporter name of its buffers
  * @buffers_lock: private: protects @buffers
  * @buffers: private: the heap's live buffers (&ion_buffer.node), for debugfs
  * @ref: private: one reference while registered plus one per live buffer;
@@ -114,6 +122,8 @@ struct ion_heap {
 	atomic_t num_buffers;
 	atomic_long_t num_bytes;
 	struct dentry *debugfs;
+	struct kobject *sysfs;
+	const char *dma_heap_name;
 	spinlock_t buffers_lock;	/* see @buffers_lock */
 	struct list_head buffers;
 	refcount_t ref;
@@ -126,8 +136,13 @@ struct ion_heap {
  * @flags: ION_FLAG_* bits given at allocation
  * @sg_table: pages of the buffer; filled by &ion_heap_ops.allocate
  * @priv_virt: for the heap's own use
+ * @account: set by the core before &ion_heap_ops.allocate for a buffer of
+ *	user space: a heap that takes pages from the page allocator charges
+ *	them to the current task's memory cgroup (__GFP_ACCOUNT) and
+ *	uncharges them when it frees them (freeing to the page allocator
+ *	does; a page kept in a pool must be uncharged first)
  *
- * The members after @priv_virt (the dma-buf, attachments, kernel mapping,
+ * The members after @account (the dma-buf, attachments, kernel mapping,
  * accounting) are private to the core.
  */
 struct ion_buffer {
@@ -136,9 +151,11 @@ struct ion_buffer {
 	unsigned long flags;
 	struct sg_table *sg_table;
 	void *priv_virt;
+	bool account;
 
 	/* private: */
 	struct dma_buf *dmabuf;
+	unsigned long ino;		/* the dma-buf's inode number */
 	struct list_head node;		/* in heap->buffers, under heap->buffers_lock */
 	atomic_t handle_cnt;		/* handles of any client on this buffer */
 	pid_t pid;			/* allocating task, for debugfs */

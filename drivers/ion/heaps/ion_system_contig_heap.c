@@ -55,7 +55,9 @@ static int ion_system_contig_heap_allocate(struct ion_heap *heap,
 	if (align > (PAGE_SIZE << order) || (align > PAGE_SIZE && !is_power_of_2(align)))
 		return -EINVAL;
 
-	page = alloc_pages(ION_SYSTEM_CONTIG_GFP, order);
+	/* A buffer of user space is charged to the task's memory cgroup. */
+	page = alloc_pages(ION_SYSTEM_CONTIG_GFP |
+			   (buffer->account ? __GFP_ACCOUNT : 0), order);
 	if (!page)
 		return -ENOMEM;
 	split_page(page, order);

@@ -20,6 +20,16 @@
  * - the heap's debugfs file shows the clean blocks of every pool ("pool
  *   order ...", "pool total") and the dirty pages ("deferred free").
  *
+ * A buffer of user space is charged to a memory cgroup
+ * (&ion_buffer.account): its blocks from the page allocator come with
+ * __GFP_ACCOUNT.  Pooled blocks are charged to nobody: a charged block is
+ * uncharged on its way into a pool and a pooled block is charged to the
+ * cgroup of the buffer it is handed to.  Only a built-in ION can do that:
+ * the memcg functions that charge and uncharge a given page are not
+ * exported in 6.12.  As a module, charged buffers bypass the pools both
+ * ways (blocks from the page allocator, charged, and straight back to it,
+ * which uncharges them), and only uncharged buffers are recycled.
+ *
  * Every page handed out is zero: clean blocks were zeroed on their way to
  * the clean list, dirty ones are zeroed when taken, pages from the page
  * allocator come with __GFP_ZERO.
@@ -39,6 +49,7 @@
 #include <linux/ion.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -71,6 +82,9 @@
  */
 static const unsigned int ion_system_heap_orders[] = {8, 4, 0};
 #define ION_SYSTEM_HEAP_NUM_ORDERS ARRAY_SIZE(ion_system_heap_orders)
+
+/* Can pooled blocks change hands between memory cgroups (see above)? */
+#define ION_SYSTEM_HEAP_RECHARGE	IS_BUILTIN(CONFIG_ION)
 
 /*
  * Clean pages kept in all pools together, in MiB.  Enough to serve a few camera
@@ -291,29 +305,54 @@ ion_system_heap_shrink_scan(struct shrinker *shrinker,
 	return freed ? freed : SHRINK_STOP;
 }
 
+/*
+ * A zeroed block from a pool, charged to the current task's memory cgroup
+ * for a charged buffer; NULL when the pool is empty, when a charged buffer
+ * cannot take pooled blocks, or when the cgroup is at its limit.
+ */
+static struct page *ion_system_heap_from_pool(struct ion_page_pool *pool,
+					      bool account, gfp_t gfp)
+{
+	struct page *page;
+
+	if (account && !ION_SYSTEM_HEAP_RECHARGE)
+		return NULL;
+	page = ion_page_pool_remove(pool);
+	if (ION_SYSTEM_HEAP_RECHARGE && page && account &&
+	    memcg_kmem_charge_page(page, gfp, pool->order)) {
+		/* Over the limit: to the page allocator, as re-pooling zeroes again. */
+		__free_pages(page, pool->order);
+		return NULL;
+	}
+	return page;
+}
+
 /* A block of the largest order that fits, from a pool or the allocator. */
 static struct page *ion_system_heap_alloc_largest(unsigned long size,
 						  unsigned int max_order,
-						  bool cached)
+						  bool cached, bool account)
 {
 	unsigned int i;
 
 	for (i = 0; i < ION_SYSTEM_HEAP_NUM_ORDERS; i++) {
 		unsigned int order = ion_system_heap_orders[i];
+		gfp_t gfp = order ? ION_SYSTEM_HIGH_ORDER_GFP : ION_SYSTEM_LOW_ORDER_GFP;
 		struct page *page;
 
 		if (size < (PAGE_SIZE << order) || order > max_order)
 			continue;
+		if (account)
+			gfp |= __GFP_ACCOUNT;
 		/*
 		 * A clean block, else one freed since the free work last ran,
 		 * zeroed now: cheaper than the page allocator's, which would be
 		 * zeroed too.
 		 */
-		page = ion_page_pool_remove(&ion_system_heap_state.pools[cached][i]);
+		page = ion_system_heap_from_pool(&ion_system_heap_state.pools[cached][i],
+						 account, gfp);
 		if (page)
 			return page;
-		page = alloc_pages(order ? ION_SYSTEM_HIGH_ORDER_GFP :
-				   ION_SYSTEM_LOW_ORDER_GFP, order);
+		page = alloc_pages(gfp, order);
 		if (page)
 			return page;
 	}
@@ -347,7 +386,7 @@ static int ion_system_heap_allocate(struct ion_heap *heap,
 			goto free_pages;
 		}
 		page = ion_system_heap_alloc_largest(size_remaining, max_order,
-						     cached);
+						     cached, buffer->account);
 		if (!page)
 			goto free_pages;
 		list_add_tail(&page->lru, &pages);
@@ -402,6 +441,13 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	for_each_sgtable_sg(table, sg, i) {
 		page = sg_page(sg);
 		idx = ion_system_heap_order_index(compound_order(page));
+		/* A pooled block is charged to nobody. */
+		if (buffer->account && !ION_SYSTEM_HEAP_RECHARGE) {
+			__free_pages(page, compound_order(page));
+			continue;
+		}
+		if (ION_SYSTEM_HEAP_RECHARGE && buffer->account)
+			memcg_kmem_uncharge_page(page, compound_order(page));
 		/* every block came from this heap: its order is one of ours */
 		if (WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS)) {
 			__free_pages(page, compound_order(page));
@@ -415,8 +461,9 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 		if (nr_blocks[idx])
 			ion_page_pool_add_dirty(&state->pools[cached][idx],
 						&pages[idx], nr_blocks[idx]);
-	kthread_queue_delayed_work(state->free_worker, &state->free_work,
-				   ION_SYSTEM_HEAP_FREE_DELAY);
+	if (!buffer->account || ION_SYSTEM_HEAP_RECHARGE)
+		kthread_queue_delayed_work(state->free_worker, &state->free_work,
+					   ION_SYSTEM_HEAP_FREE_DELAY);
 
 	sg_free_table(table);
 	kfree(table);
@@ -446,6 +493,13 @@ static void ion_system_heap_debug_show(struct ion_heap *heap,
 		   ion_system_heap_queued_pages() << PAGE_SHIFT);
 }
 
+/* Clean and dirty pages alike: both are the pools', not a buffer's. */
+static unsigned long ion_system_heap_pool_size(struct ion_heap *heap)
+{
+	return (ion_system_heap_pool_pages() + ion_system_heap_queued_pages())
+		<< PAGE_SHIFT;
+}
+
 /*
  * The heap is static and its pools belong to the module, which
  * ion_system_heap_exit() empties: nothing to free per heap.
@@ -458,6 +512,7 @@ const struct ion_heap_ops ion_system_heap_ops = {
 	.allocate = ion_system_heap_allocate,
 	.free = ion_system_heap_free,
 	.debug_show = ion_system_heap_debug_show,
+	.pool_size = ion_system_heap_pool_size,
 	.release = ion_system_heap_release,
 };
 
