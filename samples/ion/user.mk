@@ -2,8 +2,8 @@
 #
 # The user-space samples: one program per scenario (a buffer shared between
 # user space and a driver, between two processes, allocated in the kernel,
-# sub-allocated with a MemoryDealer), linked statically with libion so that
-# they run inside UML as they are.
+# sub-allocated with a MemoryDealer, streamed into by V4L2 drivers), linked
+# statically with libion so that they run inside UML as they are.
 # (This directory's Makefile is the kbuild file of the sample module.)
 #
 #   make -C samples/ion -f user.mk [OUT=dir]     default OUT: build/samples
@@ -18,7 +18,7 @@ CFLAGS		+= -Wall -Wextra
 CPPFLAGS	+= -I$(LIBION)/include -isystem $(srctree)/include/uapi
 LDLIBS		+= -lpthread
 
-PROGS		:= heaps_demo zone_share process_share kernel_alloc dealer_demo
+PROGS		:= heaps_demo zone_share process_share kernel_alloc dealer_demo camera_capture
 
 .PHONY: all libion clean
 
