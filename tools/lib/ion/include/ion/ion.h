@@ -352,6 +352,36 @@ int ion_buffer_get_name(int buf_fd, char *name, size_t len);
 int ion_share_readonly(int buf_fd, int *ro_fd);
 
 /**
+ * ion_buffer_get_prot() - the protection mask of an ION buffer.
+ * @buf_fd: a dma-buf fd of an ION buffer (or of a read-only view of one).
+ * @prot: receives the PROT_* bits that mmap() of the buffer may still ask.
+ *
+ * Uses ION_IOC_BUFFER_PROT of /dev/ion.
+ *
+ * Context: any thread.
+ * Return: 0, -EBADF, -EINVAL (not a dma-buf, or @prot NULL), -EOPNOTSUPP
+ * (not an ION buffer, or a kernel without ION_IOC_BUFFER_PROT), or -errno.
+ */
+int ion_buffer_get_prot(int buf_fd, int *prot);
+
+/**
+ * ion_buffer_set_prot() - restrict the protection mask of an ION buffer.
+ * @buf_fd: a dma-buf fd of an ION buffer, open for writing.
+ * @prot: the new mask of PROT_* bits, a subset of the current one.
+ *
+ * As ashmem's ASHMEM_SET_PROT_MASK: from then on mmap() of the buffer
+ * asking for more than @prot fails with EPERM, through every fd of it in
+ * every process; mappings made before keep working; the mask never grows
+ * back.
+ *
+ * Context: any thread.
+ * Return: 0, -EBADF, -EINVAL (not a dma-buf, or @prot not a subset of the
+ * mask), -EACCES (@buf_fd is a read-only view), -EOPNOTSUPP (as
+ * ion_buffer_get_prot()), or -errno.
+ */
+int ion_buffer_set_prot(int buf_fd, int prot);
+
+/**
  * struct ion_mapping - a mapping of part of a buffer, from ion_map_range().
  * @ptr: the first byte of the requested range.
  * @base: the start of the page-aligned mapping (for munmap()).
