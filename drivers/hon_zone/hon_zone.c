@@ -508,6 +508,18 @@ static int hon_zone_lock_range(struct hon_zone *zone, u64 offset, u64 len)
 }
 
 /*
+ * The zone writes its buffer for user space only while the buffer's ION
+ * protection mask (ION_IOC_BUFFER_PROT) still has ION_PROT_WRITE.
+ */
+static int hon_zone_may_write(struct hon_zone *zone)
+{
+	lockdep_assert_held(&zone->lock);
+	if (!(ion_prot_of_dma_buf(zone->buf.dmabuf) & ION_PROT_WRITE))
+		return -EPERM;
+	return 0;
+}
+
+/*
  * One chunk of a walk: work on @n bytes at @vaddr and return how many were
  * done; fewer than @n (a fault in the user's memory) ends the walk.
  */
@@ -582,11 +594,12 @@ static size_t hon_zone_write_chunk(void *vaddr, size_t n, void *ctx)
 }
 
 /*
- * FILL and CHECKSUM: walk all of [@offset, @offset + @len) with @fn; a walk
- * that stops early (a fatal signal) is -EINTR.
+ * FILL and CHECKSUM: walk all of [@offset, @offset + @len) with @fn, which
+ * writes the buffer when @write; a walk that stops early (a fatal signal)
+ * is -EINTR.
  */
 static int hon_zone_walk_range(struct hon_zone *zone, u64 offset, u64 len,
-			       hon_zone_chunk_fn fn, void *ctx)
+			       hon_zone_chunk_fn fn, void *ctx, bool write)
 {
 	ssize_t done;
 	int ret;
@@ -594,6 +607,13 @@ static int hon_zone_walk_range(struct hon_zone *zone, u64 offset, u64 len,
 	ret = hon_zone_lock_range(zone, offset, len);
 	if (ret)
 		return ret;
+	if (write) {
+		ret = hon_zone_may_write(zone);
+		if (ret) {
+			mutex_unlock(&zone->lock);
+			return ret;
+		}
+	}
 	/* the range lies in the buffer: @len fits in a size_t */
 	done = hon_zone_walk(zone, offset, len, fn, ctx);
 	mutex_unlock(&zone->lock);
@@ -614,14 +634,15 @@ static int hon_zone_walk_range(struct hon_zone *zone, u64 offset, u64 len,
  *
  * Context: Process context.  Takes the zone's lock, killable.
  * Return: 0 on success; -ENXIO if the zone is not bound, -EINVAL if the
- * range does not lie in the buffer, -EINTR on a fatal signal (part of the
- * range may be written), or the error of begin_cpu_access.
+ * range does not lie in the buffer, -EPERM if the buffer's ION protection
+ * mask has no ION_PROT_WRITE, -EINTR on a fatal signal (part of the range
+ * may be written), or the error of begin_cpu_access.
  */
 VISIBLE_IF_KUNIT int hon_zone_fill(struct hon_zone *zone, u64 offset, u64 len,
 				   u8 pattern)
 {
 	return hon_zone_walk_range(zone, offset, len, hon_zone_fill_chunk,
-				   &pattern);
+				   &pattern, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(hon_zone_fill);
 
@@ -648,7 +669,7 @@ VISIBLE_IF_KUNIT int hon_zone_checksum(struct hon_zone *zone, u64 offset,
 	int ret;
 
 	ret = hon_zone_walk_range(zone, offset, len, hon_zone_checksum_chunk,
-				  &state);
+				  &state, false);
 	if (!ret)
 		*crc = ~state;
 	return ret;
@@ -673,6 +694,11 @@ static ssize_t hon_zone_rw(struct hon_zone *zone, struct iov_iter *iter,
 		return ret;
 	if (!count)
 		goto unlock;
+	if (!read) {
+		ret = hon_zone_may_write(zone);
+		if (ret)
+			goto unlock;
+	}
 	if (*pos >= zone->buf.size) {
 		ret = read ? 0 : -ENOSPC;
 		goto unlock;
@@ -715,6 +741,7 @@ EXPORT_SYMBOL_IF_KUNIT(hon_zone_read);
  *
  * Context: Process context.  Takes the zone's lock, killable.
  * Return: the number of bytes written; -ENXIO if the zone is not bound,
+ * -EPERM if the buffer's ION protection mask has no ION_PROT_WRITE,
  * -ENOSPC if @pos is at or past the end of the buffer, -EFAULT if no byte
  * could be copied, -EINTR on a fatal signal before any byte was copied.
  */

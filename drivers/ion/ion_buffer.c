@@ -295,6 +295,9 @@ static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	struct sg_page_iter piter;
 	int ret;
 
+	ret = ion_prot_mmap(buffer, vma);
+	if (ret)
+		return ret;
 	/*
 	 * A private mapping that may be written would give the writer copies
 	 * of the pages, never the buffer: refuse it, as DRM's GEM helpers do.

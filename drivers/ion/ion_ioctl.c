@@ -44,6 +44,7 @@ static_assert(ION_IOC_SHARE == 0xC0084904);
 static_assert(ION_IOC_NEW_ALLOC == 0xC0184900);
 static_assert(ION_IOC_HEAP_QUERY == 0xC0184908);
 static_assert(ION_IOC_SHARE_RO == 0xC0104910);
+static_assert(ION_IOC_BUFFER_PROT == 0xC0104911);
 
 static struct ion_device *ion_file_device(struct file *file)
 {
@@ -197,6 +198,28 @@ static long ion_ioctl_share_ro(struct ion_client *client, void __user *uarg)
 				    &data.ro_fd);
 }
 
+/* ION_IOC_BUFFER_PROT: the argument is read and written by ion_prot.c. */
+static long ion_ioctl_buffer_prot(void __user *uarg)
+{
+	struct ion_buffer_prot_data data;
+	struct dma_buf *dmabuf;
+	u32 usize;
+	int ret;
+
+	ret = ion_prot_data_in(&data, uarg, &usize);
+	if (ret)
+		return ret;
+	dmabuf = dma_buf_get(data.fd);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	ret = ion_prot_apply(dmabuf, dmabuf->file->f_mode & FMODE_WRITE,
+			     data.flags, &data.prot);
+	dma_buf_put(dmabuf);
+	if (ret)
+		return ret;
+	return ion_prot_data_out(uarg, usize, &data);
+}
+
 static long ion_ioctl_custom(struct ion_client *client, unsigned int cmd,
 			     unsigned long arg)
 {
@@ -330,6 +353,8 @@ static long ion_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ion_ioctl_heap_query(client, uarg);
 	case ION_IOC_SHARE_RO:
 		return ion_ioctl_share_ro(client, uarg);
+	case ION_IOC_BUFFER_PROT:
+		return ion_ioctl_buffer_prot(uarg);
 	}
 	return -ENOTTY;
 }

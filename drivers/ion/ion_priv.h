@@ -66,6 +66,7 @@
 #include <linux/idr.h>
 #include <linux/ion.h>
 #include <linux/miscdevice.h>
+#include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rwsem.h>
@@ -199,6 +200,17 @@ struct ion_buffer *ion_buffer_create_user(struct ion_device *dev, size_t len,
 					  unsigned int flags);
 int ion_buffer_set_name(struct ion_buffer *buffer, const char *name);
 unsigned long ion_buffer_total_bytes(void);
+
+/* ion_prot.c: the buffer's protection mask */
+u32 ion_prot_get(struct ion_buffer *buffer);
+int ion_prot_restrict(struct ion_buffer *buffer, u32 prot);
+int ion_prot_vm_flags(u32 prot, vm_flags_t vm_flags, vm_flags_t *clear);
+int ion_prot_mmap(struct ion_buffer *buffer, struct vm_area_struct *vma);
+int ion_prot_apply(struct dma_buf *dmabuf, bool writable, u32 flags, u32 *prot);
+int ion_prot_data_in(struct ion_buffer_prot_data *data, void __user *uarg,
+		     u32 *usize);
+int ion_prot_data_out(void __user *uarg, u32 usize,
+		      const struct ion_buffer_prot_data *data);
 
 /* ion_client.c */
 struct ion_client *ion_client_create_user(struct ion_device *dev);

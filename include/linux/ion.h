@@ -163,6 +163,7 @@ struct ion_buffer {
 	struct mutex lock;		/* protects the two fields below */
 	struct list_head attachments;
 	void *vaddr;			/* the dma-buf's vmap while it has one */
+	atomic_t prot_denied;		/* ION_PROT_* bits taken away, ion_prot.c */
 };
 
 int ion_device_add_heap(struct ion_device *dev, struct ion_heap *heap);
@@ -210,5 +211,7 @@ bool ion_dma_buf_is_ion(struct dma_buf *dmabuf);
 bool ion_dma_buf_is_readonly(struct dma_buf *dmabuf);
 int ion_dma_buf_map_kernel(struct dma_buf *dmabuf, struct iosys_map *map);
 void ion_dma_buf_unmap_kernel(struct dma_buf *dmabuf, struct iosys_map *map);
+u32 ion_prot_of_dma_buf(struct dma_buf *dmabuf);
+int ion_prot_restrict_dma_buf(struct dma_buf *dmabuf, u32 prot);
 
 #endif /* _LINUX_ION_H */

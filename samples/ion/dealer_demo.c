@@ -102,7 +102,7 @@ int main(void)
 	printf("dealer_demo: a MemoryDealer over one shared ION buffer\n");
 	ion = ion_open();
 	if (ion < 0) {
-		fprintf(stderr, "ion_open: %s\n", strerror(-ion));
+		fprintf(stderr, "ion_open: %s\n", strerror(errno));
 		return 1;
 	}
 	/* MemoryHeapBase: one buffer, mapped once, with a name. */

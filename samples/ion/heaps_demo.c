@@ -76,7 +76,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ion = ion_open();
 	if (ion < 0) {
-		fprintf(stderr, "ion_open: %s\n", strerror(-ion));
+		fprintf(stderr, "ion_open: %s\n", strerror(errno));
 		return 1;
 	}
 	printf("  ion_open(): the kernel speaks the %s interface\n",

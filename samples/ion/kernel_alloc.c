@@ -46,7 +46,7 @@ static int import_and_check(int sock)
 	}
 	ion = ion_open();
 	if (ion < 0) {
-		fprintf(stderr, "reader: ion_open: %s\n", strerror(-ion));
+		fprintf(stderr, "reader: ion_open: %s\n", strerror(errno));
 		close(fd);
 		return 1;
 	}

@@ -18,7 +18,8 @@ CFLAGS		+= -Wall -Wextra
 CPPFLAGS	+= -I$(LIBION)/include -isystem $(srctree)/include/uapi
 LDLIBS		+= -lpthread
 
-PROGS		:= heaps_demo zone_share process_share kernel_alloc dealer_demo camera_capture
+PROGS		:= heaps_demo zone_share process_share kernel_alloc dealer_demo \
+		   ashmem_share camera_capture
 
 .PHONY: all libion clean
 

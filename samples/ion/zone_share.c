@@ -41,7 +41,7 @@ static int init_ion(void)
 
 	ion_fd = ion_open();
 	if (ion_fd < 0) {
-		fprintf(stderr, "Failed to open ion device: %s\n", strerror(-ion_fd));
+		fprintf(stderr, "Failed to open ion device: %s\n", strerror(errno));
 		return ion_fd;
 	}
 	ret = ion_alloc(ion_fd, HON_ZONE_SIZE, 0, 1 << ION_SYSTEM_HEAP_ID,

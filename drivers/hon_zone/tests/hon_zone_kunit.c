@@ -339,6 +339,36 @@ static void hon_zone_ion_bind_read_write(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, hon_zone_bind(zone, ion.dmabuf));
 }
 
+/*
+ * A buffer whose ION protection mask lost ION_PROT_WRITE is read, never
+ * written, through the zone, also when the mask changed after the bind.
+ */
+static void hon_zone_ion_write_protected(struct kunit *test)
+{
+	struct hon_zone *zone = hon_zone_kunit_zone(test);
+	struct hon_zone_kunit_ion ion;
+	u32 crc = 0;
+	u8 buf[64];
+
+	hon_zone_kunit_ion_alloc(test, &ion, PAGE_SIZE);
+	memset(ion.vaddr, 0x11, ion.size);
+	KUNIT_ASSERT_EQ(test, 0, hon_zone_bind(zone, ion.dmabuf));
+	KUNIT_ASSERT_EQ(test, ION_PROT_MASK, ion_prot_of_dma_buf(ion.dmabuf));
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_fill(zone, 0, 16, 0x22));
+
+	KUNIT_ASSERT_EQ(test, 0, ion_prot_restrict_dma_buf(ion.dmabuf, ION_PROT_READ));
+	memset(buf, 0x33, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, -EPERM, hon_zone_kunit_write(zone, buf, sizeof(buf), 0));
+	KUNIT_EXPECT_EQ(test, -EPERM, hon_zone_fill(zone, 0, 16, 0x44));
+	KUNIT_EXPECT_EQ(test, 0x22, ion.vaddr[0]);
+	KUNIT_EXPECT_EQ(test, 0x11, ion.vaddr[16]);
+
+	KUNIT_EXPECT_EQ(test, sizeof(buf), hon_zone_kunit_read(zone, buf, sizeof(buf), 0));
+	KUNIT_EXPECT_EQ(test, 0x22, buf[0]);
+	KUNIT_EXPECT_EQ(test, 0, hon_zone_checksum(zone, 0, ion.size, &crc));
+	KUNIT_EXPECT_EQ(test, hon_zone_kunit_crc32(0, ion.vaddr, ion.size), crc);
+}
+
 /* The zone keeps the buffer when its owner dropped everything. */
 static void hon_zone_ion_outlives_owner(struct kunit *test)
 {
@@ -835,6 +865,7 @@ static void hon_zone_bind_flags(struct kunit *test)
 static struct kunit_case hon_zone_test_cases[] = {
 	KUNIT_CASE_PARAM(hon_zone_ion_bind_read_write,
 			 hon_zone_kunit_heap_gen_params),
+	KUNIT_CASE(hon_zone_ion_write_protected),
 	KUNIT_CASE(hon_zone_ion_outlives_owner),
 	KUNIT_CASE(hon_zone_bind_busy),
 	KUNIT_CASE(hon_zone_two_zones_one_buffer),

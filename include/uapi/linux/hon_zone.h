@@ -24,7 +24,10 @@
  * through the kernel mapping, bracketed by DMA_BUF begin/end CPU access.
  * Reading at or past the end returns 0; writing at or past the end fails
  * with ENOSPC; a write that crosses the end is short.  Both fail with ENXIO
- * on an unbound zone and with EFAULT when no byte could be copied.
+ * on an unbound zone and with EFAULT when no byte could be copied.  Writes
+ * (write(), pwrite(), HON_ZONE_FILL) fail with EPERM when the buffer is an
+ * ION buffer whose protection mask (ION_IOC_BUFFER_PROT) has lost
+ * ION_PROT_WRITE; reading and HON_ZONE_CHECKSUM still work.
  *
  * The structures have fixed-width fields and are padded to 64 bits.  Fields
  * named reserved must be 0, otherwise the ioctl fails with EINVAL.
@@ -195,7 +198,8 @@ struct hon_zone_alloc_data {
  * then be written).  The oldest structure accepted ends after @pattern.
  *
  * Errors: ENXIO when the zone is not bound; EINVAL when the range does not
- * lie inside the buffer, @pattern > 0xff or @reserved is not 0.
+ * lie inside the buffer, @pattern > 0xff or @reserved is not 0; EPERM when
+ * the buffer's ION protection mask has no ION_PROT_WRITE.
  */
 struct hon_zone_fill_data {
 	__u64 offset;

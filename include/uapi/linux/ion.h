@@ -244,6 +244,65 @@ struct ion_share_ro_data {
 	__u32 reserved;
 };
 
+/*
+ * Protection bits of an ION buffer (ION_IOC_BUFFER_PROT): the values of
+ * PROT_READ, PROT_WRITE and PROT_EXEC of <sys/mman.h>.
+ */
+#define ION_PROT_READ		0x1
+#define ION_PROT_WRITE		0x2
+#define ION_PROT_EXEC		0x4
+#define ION_PROT_MASK		(ION_PROT_READ | ION_PROT_WRITE | ION_PROT_EXEC)
+
+/* Bits of ion_buffer_prot_data.flags. */
+/* Restrict the buffer's mask to ion_buffer_prot_data.prot. */
+#define ION_BUFFER_PROT_SET	(1U << 0)
+/* Every flag this version of the driver knows. */
+#define ION_BUFFER_PROT_FLAGS	ION_BUFFER_PROT_SET
+
+/**
+ * struct ion_buffer_prot_data - ION_IOC_BUFFER_PROT argument
+ * @size: input: the size of this structure as the caller knows it,
+ *	sizeof(struct ion_buffer_prot_data) of its header
+ * @flags: input: ION_BUFFER_PROT_* bits; 0 only reads the mask
+ * @fd: input: a dma-buf fd of an ION buffer, or of a read-only view of one
+ *	(ION_IOC_SHARE_RO)
+ * @prot: with ION_BUFFER_PROT_SET, input: the new mask of ION_PROT_* bits;
+ *	output, always: the buffer's mask after the call
+ *
+ * Every ION buffer has one protection mask, shared by all its fds in every
+ * process (the fd of the allocation, SHARE, MAP, read-only views, the
+ * /dev/dma_heap/ion-<heap> nodes), as an ashmem region had with
+ * ASHMEM_SET_PROT_MASK.  A buffer starts with ION_PROT_MASK.  The mask can
+ * only lose bits: ION_BUFFER_PROT_SET with a @prot that is not a subset of
+ * the current mask fails and changes nothing.
+ *
+ * From then on, mmap() of any fd of the buffer asking for a protection
+ * outside the mask fails with EPERM, and a shared mapping made afterwards
+ * cannot be given such a protection with mprotect() (EACCES).  Mappings
+ * made before keep their protection, as on ashmem.  hon_zone refuses to
+ * write a buffer without ION_PROT_WRITE (write(), pwrite(), HON_ZONE_FILL
+ * fail with EPERM).  The mask does not restrict devices (DMA) or the kernel
+ * mappings of other importers.
+ *
+ * The structure can grow: a later version adds fields at its end and
+ * callers set @size to the size they know, with the same ioctl number.  A
+ * larger @size is accepted when every byte beyond the structure the driver
+ * knows is 0; the driver writes back at most @size bytes.
+ *
+ * Errors: EBADF (@fd not open); EINVAL (@fd is not a dma-buf or not an ION
+ * buffer; @size smaller than this structure; unknown @flags; with
+ * ION_BUFFER_PROT_SET a @prot bit outside ION_PROT_MASK or outside the
+ * current mask); E2BIG (@size larger than a page, or a non-zero byte
+ * beyond this structure); EACCES (ION_BUFFER_PROT_SET through a read-only
+ * view); EFAULT.
+ */
+struct ion_buffer_prot_data {
+	__u32 size;
+	__u32 flags;
+	__s32 fd;
+	__u32 prot;
+};
+
 #define ION_IOC_MAGIC		'I'
 
 /* Legacy handle ABI (Linux 3.x to 4.11) */
@@ -261,5 +320,6 @@ struct ion_share_ro_data {
 
 /* Extensions of this driver, with either ABI */
 #define ION_IOC_SHARE_RO	_IOWR(ION_IOC_MAGIC, 16, struct ion_share_ro_data)
+#define ION_IOC_BUFFER_PROT	_IOWR(ION_IOC_MAGIC, 17, struct ion_buffer_prot_data)
 
 #endif /* _UAPI_LINUX_ION_H */

@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -33,6 +34,16 @@
 
 /* The ION flags a DMA-BUF heap can honour: its buffers are always cached. */
 #define ION_DMA_HEAP_FLAGS	(ION_FLAG_CACHED | ION_FLAG_CACHED_NEEDS_SYNC)
+
+/*
+ * ION_IOC_ABI_VERSION of Android's 5.4 and later ION (not in this driver,
+ * which answers ENOTTY): the version at which heaps became modules.
+ */
+#define ION_IOC_ABI_VERSION_ANDROID	_IOR(ION_IOC_MAGIC, 9, __u32)
+#define ION_ABI_VERSION_MODULAR_HEAPS	2
+
+/* /dev/ion has always been a misc device */
+#define ION_MISC_MAJOR			10
 
 /*
  * DMA-BUF heaps get ids 0 (system) and 1..ION_DMA_HEAP_MAX_ID in name order;
@@ -84,21 +95,57 @@ int ion_fd_check_dmabuf(int fd)
 	return sfs.f_type == DMA_BUF_MAGIC ? 0 : -EINVAL;
 }
 
-int ion_backend(int fd)
+/*
+ * An ION device answers the heap query (4.12 and later, and this project's
+ * driver with either ABI), or, before 4.12, is a misc device that does not
+ * know the query (ENOTTY) and says EINVAL to FREE of handle 0, which never
+ * exists.  Anything else (a tty, /dev/null, a DMA-BUF heap node, another
+ * driver) is not ION: the calls then fail with ENOTTY, as ION's ioctls
+ * would on it.
+ */
+static int ion_char_backend(int fd, const struct stat *st)
 {
 	struct ion_handle_data data = { .handle = 0 };
+	struct ion_heap_query query;
+	int ret;
+
+	memset(&query, 0, sizeof(query));
+	ret = ion_ioctl(fd, ION_IOC_HEAP_QUERY, &query);
+	if (ret == 0) {
+		/* FREE exists only in the legacy ABI */
+		if (ion_ioctl(fd, ION_IOC_FREE, &data) == -ENOTTY)
+			return ION_BACKEND_MODERN;
+		return ION_BACKEND_LEGACY;
+	}
+	if (ret == -ENOTTY && major(st->st_rdev) == ION_MISC_MAJOR &&
+	    ion_ioctl(fd, ION_IOC_FREE, &data) == -EINVAL)
+		return ION_BACKEND_LEGACY;
+	return -ENOTTY;
+}
+
+/* The DMA-BUF heaps directory itself, not any directory. */
+static int ion_dir_backend(const struct stat *st)
+{
+	struct stat heaps;
+
+	if (stat(ion_dma_heap_dir, &heaps) < 0)
+		return -ENOTTY;
+	if (st->st_dev != heaps.st_dev || st->st_ino != heaps.st_ino)
+		return -ENOTTY;
+	return ION_BACKEND_DMA_HEAP;
+}
+
+int ion_backend(int fd)
+{
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
-		return ION_BACKEND_DMA_HEAP;
+		return ion_dir_backend(&st);
 	if (!S_ISCHR(st.st_mode))
-		return -EINVAL;
-	/* FREE exists only in the legacy ABI; handle 0 is never valid. */
-	if (ion_ioctl(fd, ION_IOC_FREE, &data) == -ENOTTY)
-		return ION_BACKEND_MODERN;
-	return ION_BACKEND_LEGACY;
+		return -ENOTTY;
+	return ion_char_backend(fd, &st);
 }
 
 const char *ion_backend_name(int backend)
@@ -120,18 +167,29 @@ int ion_is_legacy(int fd)
 	return ion_backend(fd) == ION_BACKEND_LEGACY;
 }
 
+int ion_is_using_modular_heaps(int fd)
+{
+	__u32 version = 0;
+
+	/* Android's GKI ION answers 2 and up when its heaps are modules. */
+	if (ion_ioctl(fd, ION_IOC_ABI_VERSION_ANDROID, &version) < 0)
+		return 0;
+	return version >= ION_ABI_VERSION_MODULAR_HEAPS;
+}
+
 int ion_open(void)
 {
 	int fd, err;
 
 	fd = open(ion_dev_path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
+	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	err = -errno;
-	if (err != -ENOENT)
-		return err;
+	err = errno;
 	fd = open(ion_dma_heap_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd >= 0 ? fd : err;
+	/* as Android's: -1 with errno, that of /dev/ion */
+	if (fd < 0)
+		errno = err;
+	return fd;
 }
 
 /* Emulated handles. */
@@ -641,21 +699,25 @@ int ion_query_get_heaps(int fd, int cnt, void *buffers)
 	struct ion_heap_query query;
 	int backend, n, i;
 
-	if (cnt < 0 || (cnt > 0 && !buffers))
-		return -EINVAL;
 	backend = ion_backend(fd);
 	if (backend < 0)
 		return backend;
 	if (backend != ION_BACKEND_DMA_HEAP) {
+		/* as Android's: cnt and buffers go to the kernel as they are */
 		memset(&query, 0, sizeof(query));
 		query.cnt = cnt;
 		query.heaps = (uintptr_t)buffers;
 		return ion_ioctl(fd, ION_IOC_HEAP_QUERY, &query);
 	}
+	/* what ION's HEAP_QUERY does with them */
+	if (!buffers)
+		return 0;
+	if (!cnt)
+		return -EINVAL;
 	n = ion_dma_heap_list(fd, heaps, ION_DMA_HEAP_MAX_ID + 1);
 	if (n < 0)
 		return n;
-	for (i = 0; i < n && i < cnt; i++) {
+	for (i = 0; i < n && (unsigned int)i < (unsigned int)cnt; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		memcpy(out[i].name, heaps[i].name, sizeof(out[i].name));
 		out[i].type = heaps[i].type;

@@ -237,6 +237,63 @@ int ion_share_readonly(int buf_fd, int *ro_fd)
 	return 0;
 }
 
+/*
+ * ION_IOC_BUFFER_PROT through a /dev/ion of our own: the caller's
+ * descriptor may be of another backend, or none.
+ */
+static int ion_buffer_prot_ioctl(int buf_fd, unsigned int flags,
+				 unsigned int *prot)
+{
+	struct ion_buffer_prot_data data = {
+		.size = sizeof(data), .flags = flags, .fd = buf_fd,
+		.prot = *prot,
+	};
+	int ret, ion_fd, err;
+
+	ret = ion_fd_check_dmabuf(buf_fd);
+	if (ret < 0)
+		return ret;
+	ion_fd = open(ion_dev_path, O_RDONLY | O_CLOEXEC);
+	if (ion_fd < 0)
+		return errno == ENOENT || errno == ENODEV || errno == ENXIO ?
+		       -EOPNOTSUPP : -errno;
+	ret = ioctl(ion_fd, ION_IOC_BUFFER_PROT, &data);
+	err = errno;
+	close(ion_fd);
+	if (ret < 0)
+		return err == ENOTTY ? -EOPNOTSUPP : -err;
+	*prot = data.prot;
+	return 0;
+}
+
+int ion_buffer_get_prot(int buf_fd, int *prot)
+{
+	unsigned int mask = 0;
+	int ret;
+
+	if (!prot)
+		return -EINVAL;
+	ret = ion_buffer_prot_ioctl(buf_fd, 0, &mask);
+	/* the query fails with EINVAL only for a dma-buf that is not ION's */
+	if (ret == -EINVAL)
+		return -EOPNOTSUPP;
+	if (ret < 0)
+		return ret;
+	*prot = (int)mask;
+	return 0;
+}
+
+int ion_buffer_set_prot(int buf_fd, int prot)
+{
+	unsigned int mask = (unsigned int)prot;
+	int ret, now;
+
+	ret = ion_buffer_get_prot(buf_fd, &now);
+	if (ret < 0)
+		return ret;
+	return ion_buffer_prot_ioctl(buf_fd, ION_BUFFER_PROT_SET, &mask);
+}
+
 int ion_map_range(int buf_fd, size_t offset, size_t size, int prot,
 		  struct ion_mapping *map)
 {

@@ -290,15 +290,90 @@ TEST_F(lib, alloc_on_closed_fd_is_ebadf)
 				    &handle));
 }
 
-TEST_F(lib, backend_of_a_pipe_is_einval)
+TEST_F(lib, backend_of_a_pipe_is_enotty)
 {
 	int p[2];
 
 	ASSERT_EQ(0, pipe(p));
-	EXPECT_EQ(-EINVAL, ion_backend(p[0]));
+	EXPECT_EQ(-ENOTTY, ion_backend(p[0]));
 	EXPECT_EQ(0, ion_is_legacy(p[0]));
 	close(p[0]);
 	close(p[1]);
+}
+
+/*
+ * Every call on a descriptor that is not ION fails with -ENOTTY, as
+ * Android's libion does on a legacy kernel (never "succeeds" by emulating
+ * handles over it).
+ */
+static void check_not_ion(struct __test_metadata *_metadata, int not_ion,
+			  int buf)
+{
+	ion_user_handle_t handle = 0;
+	struct ion_heap_data heap;
+	unsigned char *p;
+	int out = -1, cnt;
+
+	EXPECT_EQ(-ENOTTY, ion_backend(not_ion));
+	EXPECT_EQ(-ENOTTY, ion_import(not_ion, buf, &handle));
+	EXPECT_EQ(0, handle);
+	EXPECT_EQ(-ENOTTY, ion_sync_fd(not_ion, buf));
+	EXPECT_EQ(-ENOTTY, ion_share(not_ion, 1, &out));
+	EXPECT_EQ(-1, out);
+	EXPECT_EQ(-ENOTTY, ion_alloc(not_ion, 4096, 0, SYSTEM_MASK, 0, &handle));
+	EXPECT_EQ(-ENOTTY, ion_alloc_fd(not_ion, 4096, 0, SYSTEM_MASK, 0, &out));
+	EXPECT_EQ(-ENOTTY, ion_free(not_ion, 1));
+	EXPECT_EQ(-ENOTTY, ion_map(not_ion, 1, 4096, PROT_READ, MAP_SHARED, 0,
+				   &p, &out));
+	EXPECT_EQ(-ENOTTY, ion_query_heap_cnt(not_ion, &cnt));
+	EXPECT_EQ(-ENOTTY, ion_query_get_heaps(not_ion, 1, &heap));
+	EXPECT_EQ(0, ion_is_legacy(not_ion));
+	EXPECT_EQ(0, ion_is_using_modular_heaps(not_ion));
+	EXPECT_EQ(-1, out);
+}
+
+TEST_F(lib, dev_null_is_not_ion)
+{
+	int null, buf;
+
+	ASSERT_EQ(0, ion_alloc_fd(self->fd, self->page, 0, SYSTEM_MASK, 0, &buf));
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, null);
+	check_not_ion(_metadata, null, buf);
+	close(null);
+	close(buf);
+}
+
+TEST_F(lib, dma_heap_node_is_not_ion)
+{
+	int node, buf;
+
+	node = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+	if (node < 0)
+		SKIP(return, "/dev/dma_heap/system: %s", strerror(errno));
+	ASSERT_EQ(0, ion_alloc_fd(self->fd, self->page, 0, SYSTEM_MASK, 0, &buf));
+	check_not_ion(_metadata, node, buf);
+	close(node);
+	close(buf);
+}
+
+TEST_F(lib, other_directory_is_not_ion)
+{
+	int dir, buf;
+
+	ASSERT_EQ(0, ion_alloc_fd(self->fd, self->page, 0, SYSTEM_MASK, 0, &buf));
+	dir = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, dir);
+	check_not_ion(_metadata, dir, buf);
+	close(dir);
+	close(buf);
+}
+
+/* No kernel this library meets has ION_IOC_ABI_VERSION: built-in heaps. */
+TEST_F(lib, heaps_are_not_modular)
+{
+	EXPECT_EQ(0, ion_is_using_modular_heaps(self->fd));
+	EXPECT_EQ(0, ion_is_using_modular_heaps(-1));
 }
 
 TEST_F(lib, alloc_null_handle_is_einval)
@@ -451,16 +526,33 @@ TEST_F(lib, query_cnt_null_is_einval)
 	EXPECT_EQ(-EINVAL, ion_query_heap_cnt(self->fd, NULL));
 }
 
-TEST_F(lib, query_negative_cnt_is_einval)
+/* As Android's libion: the count goes to the kernel as an unsigned. */
+TEST_F(lib, query_negative_cnt_is_passed_on)
+{
+	struct ion_heap_data *heaps;
+	int cnt = 0;
+
+	ASSERT_EQ(0, ion_query_heap_cnt(self->fd, &cnt));
+	ASSERT_LT(0, cnt);
+	heaps = calloc(cnt, sizeof(*heaps));
+	ASSERT_NE(NULL, heaps);
+	EXPECT_EQ(0, ion_query_get_heaps(self->fd, -1, heaps));
+	EXPECT_NE(0, heaps[cnt - 1].name[0]);
+	free(heaps);
+}
+
+/* NULL buffers reach the kernel, which only counts. */
+TEST_F(lib, query_null_buffers_counts)
+{
+	EXPECT_EQ(0, ion_query_get_heaps(self->fd, 1, NULL));
+	EXPECT_EQ(0, ion_query_get_heaps(self->fd, 0, NULL));
+}
+
+TEST_F(lib, query_zero_cnt_with_buffers_is_einval)
 {
 	struct ion_heap_data heap;
 
-	EXPECT_EQ(-EINVAL, ion_query_get_heaps(self->fd, -1, &heap));
-}
-
-TEST_F(lib, query_null_buffers_is_einval)
-{
-	EXPECT_EQ(-EINVAL, ion_query_get_heaps(self->fd, 1, NULL));
+	EXPECT_EQ(-EINVAL, ion_query_get_heaps(self->fd, 0, &heap));
 }
 
 /* Without any device: ion_open() says so. */
@@ -468,7 +560,10 @@ TEST(open_without_devices_is_enoent)
 {
 	ion_dev_path = "/nonexistent/ion";
 	ion_dma_heap_dir = "/nonexistent/dma_heap";
-	EXPECT_EQ(-ENOENT, ion_open());
+	errno = 0;
+	/* as Android's libion: -1 and errno, as open() */
+	EXPECT_EQ(-1, ion_open());
+	EXPECT_EQ(ENOENT, errno);
 }
 
 TEST_HARNESS_MAIN

@@ -2,17 +2,27 @@
 /*
  * libion: the user-space library for the ION memory allocator.
  *
- * The first part is Android's libion API (system/memory/libion), with the
- * same signatures and the same convention: every function returns 0 (or a
- * count, or a file descriptor) on success and a negative errno on failure;
- * errno itself is left as the failing call set it.  The library picks the
- * kernel interface at run time, per descriptor returned by ion_open():
+ * The first part is Android's libion API (system/core/libion of Android
+ * 10 and 11, later system/memory/libion), with the same signatures and the
+ * same convention: every function but ion_open() returns 0 (or a count)
+ * on success and a negative errno on failure; ion_open() returns a
+ * descriptor or -1 with errno set, as open() does.  errno itself is left
+ * as the failing call set it.  On the legacy ABI every call makes the same
+ * ioctl on the same descriptor as Android's libion and returns what it
+ * returns.  Where Android's libion knows only one ABI per process (it
+ * probes the first descriptor it is given), this one decides per
+ * descriptor, and a descriptor that is not ION (fd 0, /dev/null, a pipe)
+ * fails every call with -ENOTTY, which is what Android's libion returns
+ * for it on a legacy kernel.  The library picks the kernel interface at
+ * run time, per descriptor returned by ion_open():
  *
  *  - /dev/ion with the legacy handle ABI (Linux 3.x to 4.11 and this
  *    project's driver): every call maps to the matching ioctl;
  *  - /dev/ion with only the 4.12 fd ABI (Linux 4.12 to 5.10): allocations
  *    return dma-buf fds, and the handle calls are emulated inside the
- *    library (a handle names a dma-buf fd the library keeps open);
+ *    library (a handle names a dma-buf fd the library keeps open), where
+ *    Android's libion fails them with -EINVAL; ion_sync_fd() syncs with
+ *    DMA_BUF_IOCTL_SYNC where Android's fails with -EINVAL;
  *  - no /dev/ion, only DMA-BUF heaps (/dev/dma_heap/<name>): ion_open()
  *    returns a descriptor of that directory, heap masks select heap nodes
  *    (see ion_query_get_heaps() for their ids), handles are emulated.
@@ -43,11 +53,12 @@ extern "C" {
 /**
  * ion_open() - open the ION device (or the DMA-BUF heaps directory).
  *
- * Opens /dev/ion, or /dev/dma_heap when the kernel has no ION device.
- * The descriptor is close-on-exec.
+ * Opens /dev/ion read-only, or /dev/dma_heap when the kernel has no ION
+ * device.  The descriptor is close-on-exec.
  *
  * Context: any thread.
- * Return: a descriptor >= 0, or -errno (-ENOENT when neither exists).
+ * Return: a descriptor >= 0, or -1 with errno set (as Android's libion:
+ * ENOENT when neither exists, the error of opening /dev/ion otherwise).
  */
 int ion_open(void);
 
@@ -182,8 +193,15 @@ int ion_query_heap_cnt(int fd, int *cnt);
  * (ION_HEAP_TYPE_DMA for CMA heaps, ION_HEAP_TYPE_CUSTOM otherwise).
  * ION_SYSTEM_HEAP_ID in a mask also selects "system".
  *
+ * As Android's libion, @cnt and @buffers go to ION_IOC_HEAP_QUERY as they
+ * are: with NULL @buffers the kernel only counts the heaps and the call
+ * returns 0 (the count is not returned: ion_query_heap_cnt() gives it),
+ * a @cnt of 0 with @buffers is -EINVAL, a negative @cnt is a large one.
+ * The DMA-BUF heaps emulation answers the same.
+ *
  * Context: any thread.
- * Return: 0, -EINVAL (negative @cnt or NULL @buffers), or -errno.
+ * Return: 0, -EINVAL (@cnt 0 with @buffers), -EFAULT, -ENOTTY (not ION, or
+ * a legacy kernel without HEAP_QUERY), or -errno.
  */
 int ion_query_get_heaps(int fd, int cnt, void *buffers);
 
@@ -191,12 +209,29 @@ int ion_query_get_heaps(int fd, int cnt, void *buffers);
  * ion_is_legacy() - does @fd speak the legacy handle ABI?
  * @fd: descriptor from ion_open().
  *
- * Probes ION_IOC_FREE with handle 0: ENOTTY means a 4.12+ kernel.
+ * Probes ION_IOC_FREE with handle 0, as Android's libion: ENOTTY means a
+ * 4.12+ kernel.  Unlike Android's, the answer is per descriptor and the
+ * device must be ION (see ion_backend()).
  *
  * Context: any thread.
- * Return: 1 for the legacy ABI, 0 otherwise (4.12 ABI or DMA-BUF heaps).
+ * Return: 1 for the legacy ABI, 0 otherwise (4.12 ABI, DMA-BUF heaps, or
+ * not ION).
  */
 int ion_is_legacy(int fd);
+
+/**
+ * ion_is_using_modular_heaps() - are the kernel's ION heaps modules?
+ * @fd: descriptor from ion_open().
+ *
+ * Asks ION_IOC_ABI_VERSION (Android's 5.4 and later kernels), as Android's
+ * libion: its heaps are modules from ABI version 2 on.  This project's
+ * driver and the 4.12 to 5.10 kernels do not have the ioctl, so the answer
+ * there is 0 (built-in heaps), as it is for a descriptor that is not ION.
+ *
+ * Context: any thread.
+ * Return: 1 or 0.
+ */
+int ion_is_using_modular_heaps(int fd);
 
 /* Extensions. */
 
@@ -216,8 +251,14 @@ enum ion_backend {
  * ion_backend() - which kernel interface does @fd use?
  * @fd: descriptor from ion_open().
  *
+ * ION is detected by what it answers: ION_IOC_HEAP_QUERY (then
+ * ION_IOC_FREE of handle 0 tells the two ABIs apart), or for a kernel
+ * older than 4.12 a misc device without HEAP_QUERY whose FREE of handle 0
+ * is EINVAL.  The DMA-BUF heaps backend is the /dev/dma_heap directory
+ * itself.
+ *
  * Context: any thread.
- * Return: an enum ion_backend value, or -EBADF (closed fd) or -EINVAL
+ * Return: an enum ion_backend value, or -EBADF (closed fd) or -ENOTTY
  * (not an ION or DMA-BUF heaps descriptor).
  */
 int ion_backend(int fd);
@@ -309,6 +350,36 @@ int ion_buffer_get_name(int buf_fd, char *name, size_t len);
  * DMA-BUF heaps), or -errno.
  */
 int ion_share_readonly(int buf_fd, int *ro_fd);
+
+/**
+ * ion_buffer_get_prot() - the protection mask of an ION buffer.
+ * @buf_fd: a dma-buf fd of an ION buffer (or of a read-only view of one).
+ * @prot: receives the PROT_* bits that mmap() of the buffer may still ask.
+ *
+ * Uses ION_IOC_BUFFER_PROT of /dev/ion.
+ *
+ * Context: any thread.
+ * Return: 0, -EBADF, -EINVAL (not a dma-buf, or @prot NULL), -EOPNOTSUPP
+ * (not an ION buffer, or a kernel without ION_IOC_BUFFER_PROT), or -errno.
+ */
+int ion_buffer_get_prot(int buf_fd, int *prot);
+
+/**
+ * ion_buffer_set_prot() - restrict the protection mask of an ION buffer.
+ * @buf_fd: a dma-buf fd of an ION buffer, open for writing.
+ * @prot: the new mask of PROT_* bits, a subset of the current one.
+ *
+ * As ashmem's ASHMEM_SET_PROT_MASK: from then on mmap() of the buffer
+ * asking for more than @prot fails with EPERM, through every fd of it in
+ * every process; mappings made before keep working; the mask never grows
+ * back.
+ *
+ * Context: any thread.
+ * Return: 0, -EBADF, -EINVAL (not a dma-buf, or @prot not a subset of the
+ * mask), -EACCES (@buf_fd is a read-only view), -EOPNOTSUPP (as
+ * ion_buffer_get_prot()), or -errno.
+ */
+int ion_buffer_set_prot(int buf_fd, int prot);
 
 /**
  * struct ion_mapping - a mapping of part of a buffer, from ion_map_range().
