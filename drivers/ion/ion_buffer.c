@@ -99,28 +99,82 @@ static pgprot_t ion_buffer_pgprot(struct ion_buffer *buffer, pgprot_t prot)
 	return pgprot_writecombine(prot);
 }
 
+/*
+ * The first page of a buffer whose pages are one physically contiguous run
+ * in the kernel's linear map (every sg entry starts where the one before it
+ * ends), or NULL.  Memory the page allocator (or CMA) handed out is in the
+ * linear map; a reserved page may belong to a region mapped nowhere (no-map
+ * carveouts) and a highmem page has no permanent address, so neither counts.
+ */
+static struct page *ion_buffer_linear_page(struct ion_buffer *buffer)
+{
+	struct sg_table *table = buffer->sg_table;
+	struct page *first = sg_page(table->sgl);
+	unsigned long next = page_to_pfn(first);
+	struct scatterlist *sg;
+	int i;
+
+	if (PageHighMem(first) || PageReserved(first))
+		return NULL;
+	for_each_sgtable_sg(table, sg, i) {
+		if (sg->offset || page_to_pfn(sg_page(sg)) != next)
+			return NULL;
+		next += PAGE_ALIGN(sg->length) >> PAGE_SHIFT;
+	}
+	if (next - page_to_pfn(first) != buffer->size >> PAGE_SHIFT)
+		return NULL;
+	return first;
+}
+
+/*
+ * The buffer's kernel mapping.  A cached buffer that is one contiguous run
+ * of lowmem is already mapped, cached, by the linear map: its address there
+ * costs nothing to make or to undo (ion_buffer_vunmap() leaves it alone).
+ * Every other buffer gets a vmap() with the buffer's page protection, from
+ * a page array built one sg entry (one contiguous chunk) at a time.
+ */
 static void *ion_buffer_vmap(struct ion_buffer *buffer)
 {
 	unsigned long npages = buffer->size >> PAGE_SHIFT;
-	struct sg_page_iter piter;
 	struct page **pages, **tmp;
+	struct scatterlist *sg;
+	struct page *linear;
 	void *vaddr;
+	int i;
+
+	if (buffer->flags & ION_FLAG_CACHED) {
+		linear = ion_buffer_linear_page(buffer);
+		if (linear)
+			return page_address(linear);
+	}
 
 	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
 
 	tmp = pages;
-	for_each_sgtable_page(buffer->sg_table, &piter, 0) {
-		if (WARN_ON_ONCE(tmp - pages >= npages))
-			break;
-		*tmp++ = sg_page_iter_page(&piter);
+	for_each_sgtable_sg(buffer->sg_table, sg, i) {
+		unsigned long n = PAGE_ALIGN(sg->offset + sg->length) >> PAGE_SHIFT;
+		unsigned long j;
+
+		if (WARN_ON_ONCE(n > npages - (tmp - pages))) {
+			kvfree(pages);
+			return ERR_PTR(-EINVAL);
+		}
+		for (j = 0; j < n; j++)
+			*tmp++ = nth_page(sg_page(sg), j);
 	}
 
-	vaddr = vmap(pages, npages, VM_MAP,
+	vaddr = vmap(pages, tmp - pages, VM_MAP,
 		     ion_buffer_pgprot(buffer, PAGE_KERNEL));
 	kvfree(pages);
 	return vaddr ?: ERR_PTR(-ENOMEM);
+}
+
+static void ion_buffer_vunmap(void *vaddr)
+{
+	if (is_vmalloc_addr(vaddr))
+		vunmap(vaddr);
 }
 
 /**
@@ -288,12 +342,94 @@ static int ion_buffer_end_cpu_access(struct dma_buf *dmabuf,
 	return 0;
 }
 
+/*
+ * Maps @npages from @pfn at *@addr and moves *@addr past them.
+ *
+ * A write-combined run that covers the whole of @vma is mapped as its first
+ * page and the rest: x86's PAT takes a remap_pfn_range() of a whole vma as
+ * a reservation of the range, which for RAM whose memory type differs
+ * (write-back, as the page allocator's pages are) ends in a warning in the
+ * kernel log at every mmap and in the pages' own type; a smaller remap gets
+ * the pages' own type without the warning.  The page tables come out the
+ * same.
+ */
+static int ion_buffer_remap_run(struct ion_buffer *buffer,
+				struct vm_area_struct *vma, unsigned long *addr,
+				unsigned long pfn, unsigned long npages)
+{
+	unsigned long len = npages << PAGE_SHIFT;
+	int ret;
+
+	if (!(buffer->flags & ION_FLAG_CACHED) && npages > 1 &&
+	    *addr == vma->vm_start && *addr + len == vma->vm_end) {
+		ret = remap_pfn_range(vma, *addr, pfn, PAGE_SIZE,
+				      vma->vm_page_prot);
+		if (ret)
+			return ret;
+		*addr += PAGE_SIZE;
+		pfn++;
+		len -= PAGE_SIZE;
+	}
+	ret = remap_pfn_range(vma, *addr, pfn, len, vma->vm_page_prot);
+	if (ret)
+		return ret;
+	*addr += len;
+	return 0;
+}
+
+/*
+ * Maps the buffer's pages from page vma->vm_pgoff on into the whole of
+ * @vma with one remap_pfn_range() per physically contiguous run: one sg
+ * entry, or several when each starts where the one before it ends.  The
+ * first run may start inside an entry (a nonzero offset), the last one is
+ * cut at the end of @vma.  The caller checked that @vma fits the buffer.
+ * remap_pfn_range() fills page tables one 4 KiB entry at a time; no huge
+ * entries are made.
+ */
+static int ion_buffer_remap_chunks(struct ion_buffer *buffer,
+				   struct vm_area_struct *vma)
+{
+	unsigned long left = vma_pages(vma), skip = vma->vm_pgoff;
+	unsigned long addr = vma->vm_start, run_pfn = 0, run_pages = 0;
+	struct scatterlist *sg;
+	int i, ret;
+
+	for_each_sgtable_sg(buffer->sg_table, sg, i) {
+		unsigned long n = PAGE_ALIGN(sg->offset + sg->length) >> PAGE_SHIFT;
+		unsigned long pfn = page_to_pfn(sg_page(sg));
+
+		if (skip >= n) {
+			skip -= n;
+			continue;
+		}
+		pfn += skip;
+		n = min(n - skip, left);
+		skip = 0;
+		left -= n;
+
+		if (run_pages && run_pfn + run_pages == pfn) {
+			run_pages += n;
+		} else {
+			if (run_pages) {
+				ret = ion_buffer_remap_run(buffer, vma, &addr,
+							   run_pfn, run_pages);
+				if (ret)
+					return ret;
+			}
+			run_pfn = pfn;
+			run_pages = n;
+		}
+		if (!left)
+			break;
+	}
+	if (WARN_ON_ONCE(left))
+		return -EINVAL;
+	return ion_buffer_remap_run(buffer, vma, &addr, run_pfn, run_pages);
+}
+
 static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct ion_buffer *buffer = dmabuf->priv;
-	unsigned long addr = vma->vm_start;
-	struct sg_page_iter piter;
-	int ret;
 
 	ret = ion_prot_mmap(buffer, vma);
 	if (ret)
@@ -311,19 +447,7 @@ static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = ion_buffer_pgprot(buffer, vma->vm_page_prot);
-
-	for_each_sgtable_page(buffer->sg_table, &piter, vma->vm_pgoff) {
-		struct page *page = sg_page_iter_page(&piter);
-
-		ret = remap_pfn_range(vma, addr, page_to_pfn(page), PAGE_SIZE,
-				      vma->vm_page_prot);
-		if (ret)
-			return ret;
-		addr += PAGE_SIZE;
-		if (addr >= vma->vm_end)
-			return 0;
-	}
-	return 0;
+	return ion_buffer_remap_chunks(buffer, vma);
 }
 
 /*
@@ -355,7 +479,7 @@ static void ion_buffer_dma_buf_vunmap(struct dma_buf *dmabuf,
 	mutex_lock(&buffer->lock);
 	buffer->vaddr = NULL;
 	mutex_unlock(&buffer->lock);
-	vunmap(map->vaddr);
+	ion_buffer_vunmap(map->vaddr);
 }
 
 /*

@@ -478,6 +478,87 @@ static void ion_core_kmap_counted(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, buffer->vaddr);
 }
 
+struct ion_core_kmap_param {
+	const char *desc;
+	unsigned int mask;
+	unsigned int flags;
+	bool contiguous;
+};
+
+static const struct ion_core_kmap_param ion_core_kmap_params[] = {
+	{ "system", ION_HEAP_SYSTEM_MASK, 0, false },
+	{ "system_cached", ION_HEAP_SYSTEM_MASK, ION_FLAG_CACHED, false },
+	{ "system_contig", ION_HEAP_SYSTEM_CONTIG_MASK, 0, true },
+	{ "system_contig_cached", ION_HEAP_SYSTEM_CONTIG_MASK, ION_FLAG_CACHED, true },
+};
+
+static void ion_core_kmap_param_desc(const struct ion_core_kmap_param *p,
+				     char *desc)
+{
+	strscpy(desc, p->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ion_core_kmap, ion_core_kmap_params, ion_core_kmap_param_desc);
+
+/*
+ * The kernel mapping shows the buffer's pages in order: a tag written at
+ * the start of every page through it is found in the sg_table's pages, in
+ * sg order, for a buffer of several chunk sizes (the system heap's 1 MiB,
+ * 64 KiB and 4 KiB blocks) and for a contiguous one.  A cached buffer whose
+ * pages are one physically contiguous run is mapped by its linear map
+ * address, every other one by vmap().
+ * The test case succeeds if every tag is where it belongs and the mapping
+ * is of the expected kind.
+ */
+static void ion_core_kmap_pages(struct kunit *test)
+{
+	const struct ion_core_kmap_param *p = test->param_value;
+	const unsigned long npages = 256 + 16 + 3;
+	struct sg_page_iter piter;
+	struct ion_buffer *buffer;
+	struct scatterlist *sg;
+	unsigned long i = 0, next;
+	bool contiguous = true;
+	u32 *vaddr;
+	int n;
+
+	buffer = ion_core_alloc(test, ion_default_device(), npages * PAGE_SIZE,
+				0, p->mask, p->flags);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+	next = page_to_pfn(sg_page(buffer->sg_table->sgl));
+	for_each_sgtable_sg(buffer->sg_table, sg, n) {
+		contiguous &= page_to_pfn(sg_page(sg)) == next;
+		next = page_to_pfn(sg_page(sg)) + (sg->length >> PAGE_SHIFT);
+	}
+	if (p->contiguous)
+		KUNIT_EXPECT_TRUE(test, contiguous);
+
+	vaddr = ion_buffer_kmap_get(buffer);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vaddr);
+	if ((p->flags & ION_FLAG_CACHED) && contiguous)
+		KUNIT_EXPECT_PTR_EQ(test, (void *)vaddr,
+				    page_address(sg_page(buffer->sg_table->sgl)));
+	else
+		KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(vaddr));
+
+	for (i = 0; i < npages; i++)
+		vaddr[i * PAGE_SIZE / sizeof(*vaddr)] = i + 1;
+
+	i = 0;
+	for_each_sgtable_page(buffer->sg_table, &piter, 0) {
+		u32 *page = kmap_local_page(sg_page_iter_page(&piter));
+		u32 tag = *page;
+
+		kunmap_local(page);
+		if (tag != i + 1)
+			break;
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, npages);
+	ion_buffer_kmap_put(buffer);
+	KUNIT_EXPECT_NULL(test, buffer->vaddr);
+}
+
 static void ion_core_attach_map(struct kunit *test)
 {
 	const struct ion_core_heap_param *p = test->param_value;
@@ -528,6 +609,7 @@ static struct kunit_case ion_core_test_cases[] = {
 	KUNIT_CASE(ion_core_alloc_align),
 	KUNIT_CASE(ion_core_heap_helpers),
 	KUNIT_CASE(ion_core_kmap_counted),
+	KUNIT_CASE_PARAM(ion_core_kmap_pages, ion_core_kmap_gen_params),
 	KUNIT_CASE_PARAM(ion_core_attach_map, ion_core_heap_gen_params),
 	{}
 };

@@ -19,6 +19,22 @@
  *          (SCM_RIGHTS); it imports the buffer (ION_IOC_IMPORT when the
  *          legacy ION ABI is there, mmap otherwise), closes it and replies;
  *          close.
+ * These time only the mapping of a buffer allocated untimed (not by default):
+ *   mmap   mmap of the whole buffer, munmap, no page touched;
+ *   kmap   the kernel mapping: /dev/hon_zone's ION_INIT (import and vmap)
+ *          and ION_DEINIT.
+ * And these run back to back, without settling (not by default):
+ *   sustained-alloc, sustained-touch  alloc or touch, over and over for
+ *          --sustain seconds per allocator, in slices taken in turns; the
+ *          deferred frees left at the end of a slice are waited for and
+ *          their CPU time counted.  Rows: the wall time per operation (1e6
+ *          over the operations per second) and, as sustained-*-cpu, the
+ *          whole machine's busy time per operation from /proc/stat (kernel
+ *          threads such as a heap's free worker included).
+ *   pipeline  every 1/30 s allocate 4 buffers, free the previous period's,
+ *          sleep; allocation latency p50, p99, max.
+ *   mixed  random sizes 4K..8M in random order under --mixed-cap bytes;
+ *          allocation latency and the time per step.
  * Pool states: cold drops every shrinker-backed cache (drop_caches) before
  * each repetition; warm allocates and frees the same size first.  Before
  * each repetition, in both states, the benchmark waits until the debugfs
@@ -52,6 +68,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -67,6 +84,7 @@
 #include <unistd.h>
 
 #include <linux/dma-heap.h>
+#include <linux/hon_zone.h>
 #include <linux/ion.h>
 #include <linux/udmabuf.h>
 
@@ -86,6 +104,8 @@
 static const char bench_ion_dev[] = "/dev/ion";
 static const char bench_dma_heap_dev[] = "/dev/dma_heap/system";
 static const char bench_udmabuf_dev[] = "/dev/udmabuf";
+static const char bench_zone_dev[] = "/dev/hon_zone";
+static const char bench_proc_stat[] = "/proc/stat";
 static const char bench_drop_caches[] = "/proc/sys/vm/drop_caches";
 static const char bench_ion_debugfs[] = "/sys/kernel/debug/ion/heaps";
 
@@ -100,6 +120,20 @@ enum bench_op {
 	BENCH_OP_ALLOC,
 	BENCH_OP_TOUCH,
 	BENCH_OP_SHARE,
+	BENCH_OP_MMAP,
+	BENCH_OP_KMAP,
+	BENCH_OP_SUSTAINED_ALLOC,
+	BENCH_OP_SUSTAINED_TOUCH,
+	BENCH_OP_PIPELINE,
+	BENCH_OP_MIXED,
+	BENCH_NR_RUN_OPS,
+	/* rows only, written by the operations above */
+	BENCH_OP_SUSTAINED_ALLOC_CPU = BENCH_NR_RUN_OPS,
+	BENCH_OP_SUSTAINED_TOUCH_CPU,
+	BENCH_OP_PIPELINE_P99,
+	BENCH_OP_PIPELINE_MAX,
+	BENCH_OP_MIXED_P99,
+	BENCH_OP_MIXED_OP,
 	BENCH_NR_OPS,
 };
 
@@ -107,6 +141,25 @@ static const char * const bench_op_names[] = {
 	[BENCH_OP_ALLOC] = "alloc",
 	[BENCH_OP_TOUCH] = "touch",
 	[BENCH_OP_SHARE] = "share",
+	[BENCH_OP_MMAP] = "mmap",
+	[BENCH_OP_KMAP] = "kmap",
+	[BENCH_OP_SUSTAINED_ALLOC] = "sustained-alloc",
+	[BENCH_OP_SUSTAINED_TOUCH] = "sustained-touch",
+	[BENCH_OP_PIPELINE] = "pipeline",
+	[BENCH_OP_MIXED] = "mixed",
+	[BENCH_OP_SUSTAINED_ALLOC_CPU] = "sustained-alloc-cpu",
+	[BENCH_OP_SUSTAINED_TOUCH_CPU] = "sustained-touch-cpu",
+	[BENCH_OP_PIPELINE_P99] = "pipeline-p99",
+	[BENCH_OP_PIPELINE_MAX] = "pipeline-max",
+	[BENCH_OP_MIXED_P99] = "mixed-p99",
+	[BENCH_OP_MIXED_OP] = "mixed-op",
+};
+
+/* The operations run when --ops is not given. */
+static const bool bench_default_ops[BENCH_NR_OPS] = {
+	[BENCH_OP_ALLOC] = true,
+	[BENCH_OP_TOUCH] = true,
+	[BENCH_OP_SHARE] = true,
 };
 
 enum bench_state {
@@ -162,10 +215,12 @@ static struct {
 	unsigned long long target_min;
 	unsigned long long touch_max;
 	bool prefault;
+	bool ion_cached;
+	double sustain_s;
+	unsigned long long mixed_cap;
 } bench_opts = {
 	.sizes = { 4096, 65536, 1 << 20, 8 << 20, 64 << 20 },
 	.nr_sizes = 5,
-	.ops = { true, true, true },
 	.states = { true, true },
 	/*
 	 * Within a boot the p10-p90 spread of one case is often +-30 %: with
@@ -179,6 +234,8 @@ static struct {
 	.target_min = 1 << 20,
 	.touch_max = ~0ULL,
 	.prefault = true,
+	.sustain_s = 2.0,
+	.mixed_cap = 64ULL << 20,
 };
 
 static struct bench_alloc bench_allocs[BENCH_MAX_ALLOCS];
@@ -559,6 +616,7 @@ static int bench_ion_legacy_alloc(const struct bench_alloc *a,
 	struct ion_allocation_data ad = {
 		.len = size,
 		.heap_id_mask = ION_HEAP(a->heap_id),
+		.flags = bench_opts.ion_cached ? ION_FLAG_CACHED : 0,
 	};
 	struct ion_handle_data hd;
 	struct ion_fd_data fdd;
@@ -581,6 +639,7 @@ static int bench_buf_alloc(const struct bench_alloc *a,
 	struct ion_new_allocation_data nad = {
 		.len = size,
 		.heap_id_mask = ION_HEAP(a->heap_id),
+		.flags = bench_opts.ion_cached ? ION_FLAG_CACHED : 0,
 	};
 	struct dma_heap_allocation_data dhd = {
 		.len = size,
@@ -631,6 +690,40 @@ static int bench_touch(int buf_fd, unsigned long long size)
 	/* p escapes into munmap(): the stores cannot be optimised away. */
 	munmap(p, size);
 	return 0;
+}
+
+/* mmap and munmap of the whole buffer, no page touched. */
+static int bench_map(int buf_fd, unsigned long long size)
+{
+	void *p;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	munmap(p, size);
+	return 0;
+}
+
+/*
+ * The kernel mapping of the whole buffer: hon_zone's ION_INIT imports and
+ * maps it (vmap), ION_DEINIT unmaps and drops it.  One zone, opened on
+ * first use, serves every allocator.
+ */
+static int bench_kmap(int buf_fd)
+{
+	static int zone_fd = -1;
+	int ret;
+
+	if (zone_fd < 0) {
+		zone_fd = open(bench_zone_dev, O_RDWR | O_CLOEXEC);
+		if (zone_fd < 0)
+			return -errno;
+	}
+	ret = bench_ioctl(zone_fd, HON_ZONE_ION_INIT, &buf_fd);
+	if (ret < 0)
+		return ret;
+	ret = bench_ioctl(zone_fd, HON_ZONE_ION_DEINIT, NULL);
+	return ret < 0 ? ret : 0;
 }
 
 /* The fd passing. */
@@ -835,6 +928,21 @@ static int bench_once(const struct bench_alloc *a, enum bench_op op,
 	double t0;
 	int buf_fd, ret;
 
+	if (op == BENCH_OP_MMAP || op == BENCH_OP_KMAP) {
+		/* only the mapping is timed, not the allocation */
+		ret = bench_buf_alloc(a, size, &buf_fd);
+		if (ret < 0)
+			return ret;
+		t0 = bench_now_us();
+		if (op == BENCH_OP_MMAP)
+			ret = bench_map(buf_fd, size);
+		else
+			ret = bench_kmap(buf_fd);
+		*us = bench_now_us() - t0;
+		close(buf_fd);
+		return ret;
+	}
+
 	t0 = bench_now_us();
 	ret = bench_buf_alloc(a, size, &buf_fd);
 	if (ret < 0)
@@ -1020,6 +1128,392 @@ free_slots:
 	return ret;
 }
 
+/*
+ * The whole machine's busy time so far in microseconds (every CPU, kernel
+ * threads and interrupts included: user, nice, system, irq, softirq and
+ * steal of /proc/stat's "cpu" line), or a negative value.
+ */
+static double bench_busy_us(void)
+{
+	unsigned long long v[8] = { 0 };
+	char line[256];
+	FILE *f;
+	int n;
+
+	f = fopen(bench_proc_stat, "re");
+	if (!f)
+		return -1;
+	n = fgets(line, sizeof(line), f) ?
+		sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		       &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) : 0;
+	fclose(f);
+	if (n < 4)
+		return -1;
+	/* v[3] idle and v[4] iowait are not busy */
+	return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) * 1e6 /
+	       sysconf(_SC_CLK_TCK);
+}
+
+#define BENCH_SUSTAIN_SLICES	4
+
+/* One allocator's totals in a sustained case. */
+struct bench_sustain {
+	unsigned long long ops;
+	double wall_us;
+	double busy_us;
+	int err;
+};
+
+/*
+ * Back to back for one slice: allocate (and with @touch map, write a byte
+ * per page, unmap) and close, with no pause and no waiting for deferred
+ * frees, until the slice is over (at least once).  The background work
+ * left behind (deferred frees) is waited for afterwards and counted in the
+ * busy time, not in the wall time.
+ */
+static void bench_sustain_slice(const struct bench_alloc *a, bool touch,
+				unsigned long long size, double slice_us,
+				struct bench_sustain *t)
+{
+	double busy0, t0, now;
+	int buf_fd, ret;
+
+	bench_settle_all();
+	busy0 = bench_busy_us();
+	t0 = bench_now_us();
+	do {
+		ret = bench_buf_alloc(a, size, &buf_fd);
+		if (ret < 0) {
+			t->err = ret;
+			return;
+		}
+		if (touch)
+			ret = bench_touch(buf_fd, size);
+		close(buf_fd);
+		if (ret < 0) {
+			t->err = ret;
+			return;
+		}
+		t->ops++;
+		now = bench_now_us();
+	} while (now - t0 < slice_us);
+	t->wall_us += now - t0;
+	bench_settle_all();
+	t->busy_us += bench_busy_us() - busy0;
+}
+
+static void bench_sustain_row(struct bench_result *r, const char *alloc,
+			      enum bench_op op, unsigned long long size,
+			      double us, unsigned long long ops)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->alloc, sizeof(r->alloc), "%s", alloc);
+	snprintf(r->state, sizeof(r->state), "%s", bench_state_names[BENCH_WARM]);
+	snprintf(r->op, sizeof(r->op), "%s", bench_op_names[op]);
+	r->size = size;
+	r->median_us = us;
+	r->p10_us = us;
+	r->p90_us = us;
+	r->n = ops > INT_MAX ? INT_MAX : (int)ops;
+}
+
+/*
+ * sustained-alloc / sustained-touch: every allocator runs back to back for
+ * --sustain seconds in all, in slices taken in turns (shuffled each
+ * round).  Two rows per allocator: the wall time per operation (1e6 / the
+ * operations per second) and the busy time of the whole machine per
+ * operation (the -cpu row), both under state "warm" (the pools are in
+ * whatever state the loop keeps them).
+ */
+static int bench_sustained(enum bench_op op, unsigned long long size,
+			   struct bench_results *res)
+{
+	bool touch = op == BENCH_OP_SUSTAINED_TOUCH;
+	double slice_us = bench_opts.sustain_s * 1e6 / BENCH_SUSTAIN_SLICES;
+	struct bench_sustain t[BENCH_MAX_ALLOCS] = { 0 };
+	int order[BENCH_MAX_ALLOCS], i, j, k, round;
+	struct bench_result r;
+	char sz[24];
+
+	if (bench_busy_us() < 0)
+		return -ENOENT;
+	for (i = 0; i < bench_nr_allocs; i++)
+		order[i] = i;
+	for (round = 0; round < BENCH_SUSTAIN_SLICES; round++) {
+		for (i = bench_nr_allocs - 1; i > 0; i--) {
+			j = rand_r(&bench_rng_state) % (i + 1);
+			k = order[i];
+			order[i] = order[j];
+			order[j] = k;
+		}
+		for (k = 0; k < bench_nr_allocs; k++) {
+			i = order[k];
+			if (!t[i].err)
+				bench_sustain_slice(&bench_allocs[i], touch, size,
+						    slice_us, &t[i]);
+		}
+	}
+
+	bench_size_str(size, sz, sizeof(sz));
+	for (i = 0; i < bench_nr_allocs; i++) {
+		const char *name = bench_allocs[i].name;
+
+		if (t[i].err || !t[i].ops) {
+			printf("skip %s %s %s: %s\n", name, bench_op_names[op],
+			       sz, strerror(t[i].err ? -t[i].err : EIO));
+			continue;
+		}
+		fprintf(stderr, "ion_bench: %s %4s %-26s %8.0f ops/s, busy %8.1f us/op\n",
+			bench_op_names[op], sz, name, t[i].ops * 1e6 / t[i].wall_us,
+			t[i].busy_us / t[i].ops);
+		bench_sustain_row(&r, name, op, size, t[i].wall_us / t[i].ops,
+				  t[i].ops);
+		if (bench_results_add(res, &r))
+			return -ENOMEM;
+		bench_sustain_row(&r, name, op + BENCH_OP_SUSTAINED_ALLOC_CPU -
+				  BENCH_OP_SUSTAINED_ALLOC, size,
+				  t[i].busy_us / t[i].ops, t[i].ops);
+		if (bench_results_add(res, &r))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int bench_add_row(struct bench_results *res, const char *alloc,
+			 enum bench_op op, unsigned long long size, double us,
+			 int n)
+{
+	struct bench_result r;
+
+	bench_sustain_row(&r, alloc, op, size, us, n);
+	return bench_results_add(res, &r);
+}
+
+/* The nearest-rank percentile @pct of the @n sorted values of @v. */
+static double bench_pct(const double *v, int n, double pct)
+{
+	int i = (int)ceil(pct / 100 * n) - 1;
+
+	return v[i < 0 ? 0 : i];
+}
+
+#define BENCH_PIPELINE_BUFS	4
+#define BENCH_PIPELINE_FPS	30
+
+/*
+ * pipeline: a camera or codec pattern.  Every frame period (1/30 s) each
+ * allocator allocates BENCH_PIPELINE_BUFS buffers of @size, each
+ * allocation timed, frees the ones of the period before, and sleeps until
+ * the next period; --sustain seconds of periods per allocator, in turns
+ * of a quarter of that.  Rows: "pipeline" (median, p10, p90 of the
+ * allocation latency), "pipeline-p99" and "pipeline-max".
+ */
+static int bench_pipeline(unsigned long long size, struct bench_results *res)
+{
+	const double period_us = 1e6 / BENCH_PIPELINE_FPS;
+	int periods = bench_opts.sustain_s * BENCH_PIPELINE_FPS;
+	int order[BENCH_MAX_ALLOCS], err[BENCH_MAX_ALLOCS] = { 0 };
+	int held[BENCH_PIPELINE_BUFS], n[BENCH_MAX_ALLOCS] = { 0 };
+	int i, j, k, b, p, round, slice, ret = 0;
+	double *lat[BENCH_MAX_ALLOCS] = { NULL };
+	struct bench_result r;
+	double next, t0;
+	char sz[24];
+
+	if (periods < BENCH_SUSTAIN_SLICES)
+		periods = BENCH_SUSTAIN_SLICES;
+	slice = periods / BENCH_SUSTAIN_SLICES;
+	for (i = 0; i < bench_nr_allocs; i++) {
+		order[i] = i;
+		lat[i] = calloc((size_t)slice * BENCH_SUSTAIN_SLICES *
+				BENCH_PIPELINE_BUFS, sizeof(double));
+		if (!lat[i]) {
+			ret = -ENOMEM;
+			goto free_lat;
+		}
+	}
+	for (round = 0; round < BENCH_SUSTAIN_SLICES; round++) {
+		for (i = bench_nr_allocs - 1; i > 0; i--) {
+			j = rand_r(&bench_rng_state) % (i + 1);
+			k = order[i];
+			order[i] = order[j];
+			order[j] = k;
+		}
+		for (k = 0; k < bench_nr_allocs; k++) {
+			const struct bench_alloc *a = &bench_allocs[order[k]];
+			int cur[BENCH_PIPELINE_BUFS];
+
+			i = order[k];
+			if (err[i])
+				continue;
+			bench_settle_all();
+			for (b = 0; b < BENCH_PIPELINE_BUFS; b++)
+				held[b] = -1;
+			next = bench_now_us();
+			for (p = 0; p < slice && !err[i]; p++) {
+				for (b = 0; b < BENCH_PIPELINE_BUFS; b++) {
+					cur[b] = -1;
+					t0 = bench_now_us();
+					ret = bench_buf_alloc(a, size, &cur[b]);
+					if (ret < 0) {
+						err[i] = ret;
+						break;
+					}
+					lat[i][n[i]++] = bench_now_us() - t0;
+				}
+				for (b = 0; b < BENCH_PIPELINE_BUFS; b++) {
+					if (held[b] >= 0)
+						close(held[b]);
+					held[b] = cur[b];
+				}
+				next += period_us;
+				t0 = bench_now_us();
+				if (next > t0)
+					bench_sleep_ms((unsigned int)((next - t0) / 1000));
+			}
+			for (b = 0; b < BENCH_PIPELINE_BUFS; b++)
+				if (held[b] >= 0)
+					close(held[b]);
+		}
+	}
+
+	bench_size_str(size, sz, sizeof(sz));
+	ret = 0;
+	for (i = 0; i < bench_nr_allocs; i++) {
+		const char *name = bench_allocs[i].name;
+
+		if (err[i] || !n[i]) {
+			printf("skip %s pipeline %s: %s\n", name, sz,
+			       strerror(err[i] ? -err[i] : EIO));
+			continue;
+		}
+		memset(&r, 0, sizeof(r));
+		memcpy(r.alloc, name, sizeof(r.alloc));
+		snprintf(r.state, sizeof(r.state), "%s",
+			 bench_state_names[BENCH_WARM]);
+		snprintf(r.op, sizeof(r.op), "%s", bench_op_names[BENCH_OP_PIPELINE]);
+		r.size = size;
+		bench_stats(lat[i], n[i], &r);
+		fprintf(stderr,
+			"ion_bench: pipeline %4s %-26s p50 %8.1f p99 %8.1f max %8.1f us n=%d\n",
+			sz, name, r.median_us, bench_pct(lat[i], n[i], 99),
+			lat[i][n[i] - 1], n[i]);
+		if (bench_results_add(res, &r) ||
+		    bench_add_row(res, name, BENCH_OP_PIPELINE_P99, size,
+				  bench_pct(lat[i], n[i], 99), n[i]) ||
+		    bench_add_row(res, name, BENCH_OP_PIPELINE_MAX, size,
+				  lat[i][n[i] - 1], n[i])) {
+			ret = -ENOMEM;
+			break;
+		}
+	}
+free_lat:
+	for (i = 0; i < bench_nr_allocs; i++)
+		free(lat[i]);
+	return ret;
+}
+
+#define BENCH_MIXED_STEPS	2000
+#define BENCH_MIXED_MAX_BUFS	512
+#define BENCH_MIXED_MIN		BENCH_PAGE
+#define BENCH_MIXED_MAX		(8ULL << 20)
+
+/*
+ * mixed: a working set of buffers of random sizes (pages, log-uniform from
+ * 4 KiB to 8 MiB) under a total of --mixed-cap bytes, allocated and freed
+ * in random order, BENCH_MIXED_STEPS steps; every allocator replays the
+ * same sequence (one seed).  A step allocates when the next size fits under
+ * the cap and a coin says so (or nothing is held), else frees a random
+ * buffer.  Rows at size = the cap: "mixed" (median, p10, p90 of the
+ * allocation latency), "mixed-p99", and "mixed-op", the wall time per step
+ * (1e6 over the throughput in steps per second).
+ */
+static int bench_mixed(struct bench_results *res)
+{
+	unsigned long long cap = bench_opts.mixed_cap;
+	static int fds[BENCH_MIXED_MAX_BUFS];
+	static unsigned long long lens[BENCH_MIXED_MAX_BUFS];
+	double *lat, t0, wall;
+	int i, step, nr, n, ret = 0, a;
+	unsigned long long held, len;
+	unsigned int seed;
+	struct bench_result r;
+	char sz[24];
+
+	lat = calloc(BENCH_MIXED_STEPS, sizeof(*lat));
+	if (!lat)
+		return -ENOMEM;
+	bench_size_str(cap, sz, sizeof(sz));
+	for (a = 0; a < bench_nr_allocs; a++) {
+		const struct bench_alloc *al = &bench_allocs[a];
+
+		bench_settle_all();
+		seed = 12345;
+		nr = 0;
+		n = 0;
+		held = 0;
+		ret = 0;
+		t0 = bench_now_us();
+		for (step = 0; step < BENCH_MIXED_STEPS; step++) {
+			double e = (double)rand_r(&seed) / RAND_MAX;
+			bool coin = rand_r(&seed) & 1;
+			double ta;
+
+			len = (unsigned long long)(BENCH_MIXED_MIN *
+				pow((double)BENCH_MIXED_MAX / BENCH_MIXED_MIN, e));
+			len = (len + BENCH_PAGE - 1) & ~(BENCH_PAGE - 1);
+			if (!nr || (coin && held + len <= cap &&
+				    nr < BENCH_MIXED_MAX_BUFS)) {
+				if (held + len > cap)
+					continue;
+				ta = bench_now_us();
+				ret = bench_buf_alloc(al, len, &fds[nr]);
+				if (ret < 0)
+					break;
+				lat[n++] = bench_now_us() - ta;
+				lens[nr++] = len;
+				held += len;
+			} else {
+				i = rand_r(&seed) % nr;
+				close(fds[i]);
+				held -= lens[i];
+				fds[i] = fds[--nr];
+				lens[i] = lens[nr];
+			}
+		}
+		wall = bench_now_us() - t0;
+		while (nr)
+			close(fds[--nr]);
+		if (ret < 0 || !n) {
+			printf("skip %s mixed %s: %s\n", al->name, sz,
+			       strerror(ret < 0 ? -ret : EIO));
+			continue;
+		}
+		memset(&r, 0, sizeof(r));
+		memcpy(r.alloc, al->name, sizeof(r.alloc));
+		snprintf(r.state, sizeof(r.state), "%s",
+			 bench_state_names[BENCH_WARM]);
+		snprintf(r.op, sizeof(r.op), "%s", bench_op_names[BENCH_OP_MIXED]);
+		r.size = cap;
+		bench_stats(lat, n, &r);
+		fprintf(stderr,
+			"ion_bench: mixed %4s %-26s %8.0f steps/s, alloc p50 %8.1f p99 %8.1f us\n",
+			sz, al->name, step * 1e6 / wall, r.median_us,
+			bench_pct(lat, n, 99));
+		if (bench_results_add(res, &r) ||
+		    bench_add_row(res, al->name, BENCH_OP_MIXED_P99, cap,
+				  bench_pct(lat, n, 99), n) ||
+		    bench_add_row(res, al->name, BENCH_OP_MIXED_OP, cap,
+				  wall / step, step)) {
+			ret = -ENOMEM;
+			break;
+		}
+		ret = 0;
+	}
+	free(lat);
+	return ret < 0 ? ret : 0;
+}
+
 /* The physical reference: memset of fresh and of faulted anonymous pages. */
 static int bench_page_clear(unsigned long long size, bool faulted,
 			    double *samples, struct bench_result *r)
@@ -1059,13 +1553,33 @@ static int bench_run(struct bench_results *res)
 	samples = calloc(bench_opts.reps, sizeof(*samples));
 	if (!samples)
 		return -ENOMEM;
-	for (op = 0; op < BENCH_NR_OPS; op++) {
+	for (op = 0; op < BENCH_NR_RUN_OPS; op++) {
 		if (!bench_opts.ops[op])
 			continue;
+		if (op == BENCH_OP_MIXED) {
+			ret = bench_mixed(res);
+			if (ret < 0)
+				goto free_samples;
+			continue;
+		}
 		for (s = 0; s < bench_opts.nr_sizes; s++) {
-			if (op == BENCH_OP_TOUCH &&
+			if ((op == BENCH_OP_TOUCH ||
+			     op == BENCH_OP_SUSTAINED_TOUCH) &&
 			    bench_opts.sizes[s] > bench_opts.touch_max)
 				continue;
+			if (op == BENCH_OP_PIPELINE) {
+				ret = bench_pipeline(bench_opts.sizes[s], res);
+				if (ret < 0)
+					goto free_samples;
+				continue;
+			}
+			if (op == BENCH_OP_SUSTAINED_ALLOC ||
+			    op == BENCH_OP_SUSTAINED_TOUCH) {
+				ret = bench_sustained(op, bench_opts.sizes[s], res);
+				if (ret < 0)
+					goto free_samples;
+				continue;
+			}
 			for (st = 0; st < BENCH_NR_STATES; st++) {
 				if (!bench_opts.states[st])
 					continue;
@@ -1243,7 +1757,9 @@ static void bench_print_ratios(const struct bench_results *runs, int nr_runs)
 	int nr_sizes = 0, i, j, f, k, op, st, pass;
 	int nr_checked[2] = { 0 }, nr_missed[2] = { 0 };
 	double v[BENCH_MAX_FILES], ratio;
-	char sz[24], col[24];
+	bool has[BENCH_NR_OPS][2] = { { false } };
+	char sz[24], col[40];
+	int w;
 
 	for (f = 0; f < nr_runs && !bench_ratio_num[0]; f++)
 		bench_guess_ratio_num(&runs[f]);
@@ -1262,6 +1778,14 @@ static void bench_print_ratios(const struct bench_results *runs, int nr_runs)
 		}
 	}
 	qsort(sizes, nr_sizes, sizeof(*sizes), bench_cmp_ull);
+	/* only the columns something was measured in */
+	for (op = 0; op < BENCH_NR_OPS; op++)
+		for (st = 0; st < 2; st++)
+			for (i = 0; i < nr_sizes && !has[op][st]; i++)
+				has[op][st] = bench_case_ratios(runs, nr_runs,
+								states[st],
+								bench_op_names[op],
+								sizes[i], v) > 0;
 
 	for (pass = 0; pass < (nr_runs > 1 ? 2 : 1); pass++) {
 		if (pass) {
@@ -1275,6 +1799,8 @@ static void bench_print_ratios(const struct bench_results *runs, int nr_runs)
 		printf("%5s", "size");
 		for (op = 0; op < BENCH_NR_OPS; op++)
 			for (st = 0; st < 2; st++) {
+				if (!has[op][st])
+					continue;
 				snprintf(col, sizeof(col), "%s-%s",
 					 bench_op_names[op], states[st]);
 				printf(" %11s", col);
@@ -1284,21 +1810,27 @@ static void bench_print_ratios(const struct bench_results *runs, int nr_runs)
 			printf("%5s", bench_size_str(sizes[i], sz, sizeof(sz)));
 			for (op = 0; op < BENCH_NR_OPS; op++)
 				for (st = 0; st < 2; st++) {
+					if (!has[op][st])
+						continue;
+					w = strlen(bench_op_names[op]) +
+					    strlen(states[st]) + 1;
+					if (w < 11)
+						w = 11;
 					k = bench_case_ratios(runs, nr_runs, states[st],
 							      bench_op_names[op],
 							      sizes[i], v);
 					if (!k) {
-						printf(" %11s", "-");
+						printf(" %*s", w, "-");
 						continue;
 					}
 					ratio = bench_median_of(v, k);
 					if (pass) {
 						snprintf(col, sizeof(col), "%.2f-%.2f",
 							 v[0], v[k - 1]);
-						printf(" %11s", col);
+						printf(" %*s", w, col);
 						continue;
 					}
-					printf(" %11.2f", ratio);
+					printf(" %*.2f", w, ratio);
 					if (op != BENCH_OP_ALLOC ||
 					    sizes[i] < bench_opts.target_min)
 						continue;
@@ -1463,7 +1995,9 @@ static void bench_usage(FILE *f)
 		"       ion_bench [--target-min SIZE] --merge OUT.csv IN.csv...\n"
 		"       ion_bench [--target-min SIZE] --report IN.csv\n"
 		"  -s, --sizes LIST       sizes (default 4K,64K,1M,8M,64M)\n"
-		"  -o, --ops LIST         alloc,touch,share (default all)\n"
+		"  -o, --ops LIST         alloc,touch,share,mmap,kmap,sustained-alloc,\n"
+		"                         sustained-touch,pipeline,mixed\n"
+		"                         (default alloc,touch,share)\n"
 		"  -p, --pools LIST       cold,warm (default both)\n"
 		"  -a, --allocators LIST  name prefixes: ion, ion:<heap>, dma-heap,\n"
 		"                         udmabuf, memfd (default all)\n"
@@ -1475,6 +2009,10 @@ static void bench_usage(FILE *f)
 		"                         (touch, memset-fresh; default no limit)\n"
 		"  -c, --csv FILE         CSV output (default ion_bench.csv)\n"
 		"  -m, --target-min SIZE  smallest size the 2x target applies to (1M)\n"
+		"  -S, --sustain SECONDS  time of each sustained case per allocator\n"
+		"                         (default 2)\n"
+		"  -C, --cached           ION buffers with ION_FLAG_CACHED\n"
+		"      --mixed-cap SIZE   total the mixed working set stays under (64M)\n"
 		"      --no-prefault      do not touch the free memory once first\n");
 }
 
@@ -1482,6 +2020,7 @@ enum {
 	BENCH_OPT_MERGE = 256,
 	BENCH_OPT_REPORT,
 	BENCH_OPT_NO_PREFAULT,
+	BENCH_OPT_MIXED_CAP,
 };
 
 static const struct option bench_long_opts[] = {
@@ -1497,6 +2036,9 @@ static const struct option bench_long_opts[] = {
 	{ "target-min", required_argument, NULL, 'm' },
 	{ "merge", required_argument, NULL, BENCH_OPT_MERGE },
 	{ "report", required_argument, NULL, BENCH_OPT_REPORT },
+	{ "sustain", required_argument, NULL, 'S' },
+	{ "cached", no_argument, NULL, 'C' },
+	{ "mixed-cap", required_argument, NULL, BENCH_OPT_MIXED_CAP },
 	{ "no-prefault", no_argument, NULL, BENCH_OPT_NO_PREFAULT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -1508,7 +2050,8 @@ static int bench_parse_args(int argc, char **argv, const char **merge,
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:o:p:a:n:t:w:T:c:m:h",
+	memcpy(bench_opts.ops, bench_default_ops, sizeof(bench_opts.ops));
+	while ((c = getopt_long(argc, argv, "s:o:p:a:n:t:w:T:c:m:S:Ch",
 				bench_long_opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -1517,7 +2060,7 @@ static int bench_parse_args(int argc, char **argv, const char **merge,
 			break;
 		case 'o':
 			if (bench_parse_list(optarg, bench_op_names,
-					     BENCH_NR_OPS, bench_opts.ops))
+					     BENCH_NR_RUN_OPS, bench_opts.ops))
 				return -EINVAL;
 			break;
 		case 'p':
@@ -1559,6 +2102,18 @@ static int bench_parse_args(int argc, char **argv, const char **merge,
 			break;
 		case BENCH_OPT_REPORT:
 			*report = optarg;
+			break;
+		case 'S':
+			bench_opts.sustain_s = strtod(optarg, &end);
+			if (*end || bench_opts.sustain_s <= 0)
+				return -EINVAL;
+			break;
+		case 'C':
+			bench_opts.ion_cached = true;
+			break;
+		case BENCH_OPT_MIXED_CAP:
+			if (bench_parse_size(optarg, &bench_opts.mixed_cap))
+				return -EINVAL;
 			break;
 		case BENCH_OPT_NO_PREFAULT:
 			bench_opts.prefault = false;

@@ -294,6 +294,55 @@ TEST_F(ion, mmap_bounds)
 	close(buf_fd);
 }
 
+/*
+ * Windows of a buffer made of chunks of several sizes (the system heap's
+ * 1 MiB, 64 KiB and single pages): every page is tagged with its index
+ * through a mapping of the whole buffer, then mappings that start at a
+ * nonzero page offset (inside a chunk, on a chunk boundary, in the last
+ * page) and end before the buffer does must show exactly those pages.
+ */
+TEST_F(ion, mmap_windows)
+{
+	const size_t pages = 2 * 256 + 2 * 16 + 3;
+	const struct { size_t off, len; } win[] = {
+		{ 0, pages }, { 1, 1 }, { 1, pages - 1 }, { 255, 2 },
+		{ 256, 256 }, { 300, 230 }, { 511, 20 }, { 528, 7 },
+		{ 530, 3 }, { 540, 7 }, { pages - 1, 1 }, { 7, 500 },
+	};
+	size_t len = pages * self->page, w, i;
+	unsigned int *p, *q;
+	int buf_fd;
+
+	ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < pages; i++) {
+		p[i * self->page / sizeof(*p)] = i;
+		p[(i + 1) * self->page / sizeof(*p) - 1] = ~i;
+	}
+	munmap(p, len);
+
+	for (w = 0; w < ARRAY_SIZE(win); w++) {
+		size_t wlen = win[w].len * self->page;
+
+		q = mmap(NULL, wlen, PROT_READ, MAP_SHARED, buf_fd,
+			 win[w].off * self->page);
+		ASSERT_NE(MAP_FAILED, q);
+		for (i = 0; i < win[w].len; i++) {
+			unsigned int want = win[w].off + i;
+
+			if (q[i * self->page / sizeof(*q)] != want ||
+			    q[(i + 1) * self->page / sizeof(*q) - 1] != ~want)
+				break;
+		}
+		EXPECT_EQ(win[w].len, i)
+			TH_LOG("window at page %zu, %zu pages: page %zu wrong",
+			       win[w].off, win[w].len, i);
+		munmap(q, wlen);
+	}
+	close(buf_fd);
+}
+
 /* MAP_PRIVATE of a writable buffer fd would write to copies: EINVAL. */
 TEST_F(ion, mmap_private)
 {
