@@ -430,6 +430,7 @@ static int ion_buffer_remap_chunks(struct ion_buffer *buffer,
 static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct ion_buffer *buffer = dmabuf->priv;
+	int ret;
 
 	ret = ion_prot_mmap(buffer, vma);
 	if (ret)
