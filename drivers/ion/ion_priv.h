@@ -16,8 +16,7 @@
  *   allocation and a heap query, written to add or remove a heap.
  * - ion_device.custom_lock (rwsem): the ION_IOC_CUSTOM handler; read across
  *   a call of it.
- * - ion_device.client_lock (mutex): the device's client list and the names
- *   of the clients' debugfs files.
+ * - ion_device.client_lock (mutex): the device's client list.
  * - ion_client.lock (mutex): the client's handle table (id table, tree by
  *   buffer, spare handles) and every count of its handles.
  * - ion_heap.buffers_lock (spinlock): the heap's list of live buffers.
@@ -80,7 +79,7 @@
  * @custom_lock: protects @custom_ioctl; held for reading across a call of
  *	the handler (which may allocate) so that it is not removed under it
  * @custom_ioctl: ION_IOC_CUSTOM handler or NULL
- * @client_lock: protects @clients and the client debugfs names
+ * @client_lock: protects @clients
  * @clients: every client (user and kernel)
  * @debug_root: debugfs directory or NULL
  * @heaps_debug_root: debugfs "heaps" directory

@@ -12,6 +12,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <time.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
@@ -408,7 +411,7 @@ TEST_F(ion, align)
 
 TEST_F(ion, debugfs_accounting)
 {
-	char path[128], line[256], comm[32] = "";
+	char path[300], line[256], comm[32] = "";
 	ion_user_handle_t handle;
 	int found = 0;
 	FILE *f;
@@ -436,7 +439,7 @@ TEST_F(ion, debugfs_accounting)
 	fclose(f);
 	EXPECT_TRUE(found);
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/clients/%d-%s", getpid(), comm);
+	ASSERT_EQ(1, ion_client_files(getpid(), comm, path, sizeof(path)));
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f) TH_LOG("%s", path);
 	found = 0;
@@ -451,6 +454,98 @@ TEST_F(ion, debugfs_accounting)
 	fclose(f);
 	EXPECT_TRUE(found);
 	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+}
+
+/*
+ * A process name with '/', which debugfs refuses in a file name, still
+ * gets its client file, with '!' for '/'.
+ */
+TEST(debugfs_client_name_with_slash)
+{
+	char path[300];
+	int fd;
+
+	if (access(ION_CLIENTS, R_OK))
+		SKIP(return, "no %s", ION_CLIENTS);
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "ion/slash", 0, 0, 0));
+	fd = open(ION_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, ion_client_files(getpid(), "ion!slash", path, sizeof(path)));
+	close(fd);
+	EXPECT_EQ(0, ion_client_files(getpid(), "ion!slash", NULL, 0));
+}
+
+static long ion_open_close_ns(void)
+{
+	struct timespec t0, t1;
+	int fd;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = open(ION_DEV, O_RDWR | O_CLOEXEC);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return (t1.tv_sec - t0.tv_sec) * 1000000000L + t1.tv_nsec - t0.tv_nsec;
+}
+
+static int ion_cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* median time of an open of /dev/ion (which also creates a client file) */
+static long ion_open_median_ns(void)
+{
+	long t[65];
+	int i;
+
+	for (i = 0; i < 65; i++) {
+		t[i] = ion_open_close_ns();
+		if (t[i] < 0)
+			return -1;
+	}
+	qsort(t, 65, sizeof(t[0]), ion_cmp_long);
+	return t[32];
+}
+
+#define ION_MANY_CLIENTS	8000
+
+/*
+ * Opening /dev/ion costs the same with thousands of clients of the same
+ * name (one process's) as with none: creating a client must not look at
+ * the others.
+ */
+TEST(open_cost_with_many_clients)
+{
+	struct rlimit rl = { ION_MANY_CLIENTS + 100, ION_MANY_CLIENTS + 100 };
+	long few, many;
+	int *fds, i, n;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		SKIP(return, "RLIMIT_NOFILE %d: %s", ION_MANY_CLIENTS + 100,
+		     strerror(errno));
+	fds = calloc(ION_MANY_CLIENTS, sizeof(*fds));
+	ASSERT_NE(NULL, fds);
+	few = ion_open_median_ns();
+	ASSERT_LT(0, few);
+	for (n = 0; n < ION_MANY_CLIENTS; n++) {
+		fds[n] = open(ION_DEV, O_RDWR | O_CLOEXEC);
+		if (fds[n] < 0)
+			break;
+	}
+	many = n == ION_MANY_CLIENTS ? ion_open_median_ns() : -1;
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	ASSERT_EQ(ION_MANY_CLIENTS, n) TH_LOG("open: %s", strerror(errno));
+	ASSERT_LT(0, many);
+	TH_LOG("open of /dev/ion: %ld ns, with %d clients %ld ns", few,
+	       ION_MANY_CLIENTS, many);
+	/* the same, within the noise of a loaded machine */
+	EXPECT_LT(many, 3 * few + 20000);
 }
 
 TEST(heap_query)
