@@ -50,9 +50,8 @@
  *   under the reservation lock, and they set the buffer's fields.
  * - heap.buffers_lock -> dma-buf name_lock: heap debugfs prints the names
  *   of orphaned buffers.
- * - device.heap_lock -> mmap_lock: a heap query copies the heap list to
- *   user space under it; no other ION lock is held across a user copy, and
- *   none when an fd is installed.
+ * - No ION lock is held across a user copy (a heap query copies the heap
+ *   list out of the heap lock first), and none when an fd is installed.
  *
  * No lock of the device is taken when a buffer is allocated or released.
  * A dma-buf reference may be dropped under client.lock: the file's release
