@@ -12,6 +12,7 @@
 
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/cma.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
@@ -48,6 +49,7 @@ struct ion_carveout_test {
 	phys_addr_t base;
 };
 
+KUNIT_DEFINE_ACTION_WRAPPER(ion_carveout_kfree, kfree, const void *);
 KUNIT_DEFINE_ACTION_WRAPPER(ion_carveout_dma_buf_put, dma_buf_put,
 			    struct dma_buf *);
 KUNIT_DEFINE_ACTION_WRAPPER(ion_carveout_device_destroy, ion_device_destroy,
@@ -557,6 +559,36 @@ static void ion_carveout_cma_heap(struct kunit *test)
 					      ION_HEAP(heap->id), 0));
 }
 
+/*
+ * CMA heap names keep the whole area name (up to CMA_MAX_NAME - 1
+ * characters): two long area names that differ only at the end give two
+ * heap names.
+ */
+static void ion_carveout_cma_heap_name(struct kunit *test)
+{
+#if IS_ENABLED(CONFIG_ION_CMA_HEAP)
+	char area[CMA_MAX_NAME];
+	char *a, *b;
+
+	memset(area, 'x', sizeof(area) - 1);
+	area[sizeof(area) - 1] = '\0';
+	a = ion_cma_heap_name(area);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_carveout_kfree, a));
+	area[sizeof(area) - 2] = 'y';
+	b = ion_cma_heap_name(area);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_carveout_kfree, b));
+
+	KUNIT_EXPECT_EQ(test, strlen(b), 4 + CMA_MAX_NAME - 1);
+	KUNIT_EXPECT_EQ(test, 0, strncmp(b, "cma-", 4));
+	KUNIT_EXPECT_STREQ(test, b + 4, area);
+	KUNIT_EXPECT_STRNEQ(test, a, b);
+#else
+	kunit_skip(test, "no CONFIG_ION_CMA_HEAP");
+#endif
+}
+
 /* heap_max= parsing. */
 static void ion_carveout_heap_max_lookup(struct kunit *test)
 {
@@ -620,6 +652,7 @@ static struct kunit_case ion_carveout_test_cases[] = {
 	KUNIT_CASE(ion_carveout_attach_map),
 	KUNIT_CASE(ion_carveout_default_heap),
 	KUNIT_CASE(ion_carveout_cma_heap),
+	KUNIT_CASE(ion_carveout_cma_heap_name),
 	KUNIT_CASE(ion_carveout_heap_max_lookup),
 	KUNIT_CASE(ion_carveout_size_limit),
 	{}
