@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 
 #include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
 
 #include "ion_test_util.h"
 #include "../kselftest_harness.h"
@@ -347,6 +348,66 @@ TEST_F(ro, debugfs_shows_buffer_names)
 	EXPECT_NE(NULL, strstr(out, "named-in-debugfs"));
 	EXPECT_NE(NULL, strstr(out, "ion_system_heap"));
 	EXPECT_EQ(0, ion_legacy_free(self->ion, h));
+}
+
+#define ION_DMA_HEAP	"/dev/dma_heap/ion-ion_system_heap"
+
+/* DMA_HEAP_IOCTL_ALLOC on @heap with @fd_flags: the fd or -errno */
+static int ion_dma_heap_alloc(int heap, unsigned int fd_flags)
+{
+	struct dma_heap_allocation_data data = {
+		.len = ION_RO_LEN, .fd_flags = fd_flags,
+	};
+	int ret = ion_ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &data);
+
+	return ret ? ret : (int)data.fd;
+}
+
+/*
+ * The /dev/dma_heap/ion-* nodes honour fd_flags as the kernel's own heaps:
+ * O_CLOEXEC or not, and O_RDONLY gives a dma-buf that reads the buffer but
+ * cannot be mapped writable; O_RDWR one that can.
+ */
+TEST(dma_heap_fd_flags)
+{
+	int heap, fd, ro_fd, flags;
+	unsigned char *p, *q;
+
+	heap = open(ION_DMA_HEAP, O_RDONLY | O_CLOEXEC);
+	if (heap < 0)
+		SKIP(return, "%s: %s", ION_DMA_HEAP, strerror(errno));
+
+	fd = ion_dma_heap_alloc(heap, O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(O_RDWR, fcntl(fd, F_GETFL) & O_ACCMODE);
+	EXPECT_EQ(0, fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	p = mmap(NULL, ION_RO_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 0x3c, ION_RO_LEN);
+	munmap(p, ION_RO_LEN);
+	close(fd);
+
+	ro_fd = ion_dma_heap_alloc(heap, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ro_fd);
+	flags = fcntl(ro_fd, F_GETFL);
+	EXPECT_EQ(O_RDONLY, flags & O_ACCMODE);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(ro_fd, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, ION_RO_LEN, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, ro_fd, 0));
+	EXPECT_EQ(EACCES, errno);
+	q = mmap(NULL, ION_RO_LEN, PROT_READ, MAP_SHARED, ro_fd, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	/* a new buffer: zeroed */
+	EXPECT_TRUE(ion_all_bytes(q, ION_RO_LEN, 0));
+	EXPECT_NE(0, mprotect(q, ION_RO_LEN, PROT_READ | PROT_WRITE));
+	munmap(q, ION_RO_LEN);
+	close(ro_fd);
+
+	/* write-only makes no sense for memory: refused, no fd left */
+	fd = ion_next_fd();
+	EXPECT_EQ(-EINVAL, ion_dma_heap_alloc(heap, O_WRONLY));
+	EXPECT_EQ(fd, ion_next_fd());
+	close(heap);
 }
 
 TEST_HARNESS_MAIN
