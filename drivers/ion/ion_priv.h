@@ -179,6 +179,11 @@ void ion_device_destroy(struct ion_device *dev);
 struct ion_heap *ion_device_first_heap(struct ion_device *dev,
 				       unsigned int heap_id_mask);
 int ion_heap_max_lookup(const char *spec, const char *name, size_t *len);
+/* the longest heap_max= value and its NUL */
+#define ION_HEAP_MAX_LEN	256
+#if IS_ENABLED(CONFIG_KUNIT)
+int ion_heap_max_param_set(const char *val, char *old, size_t len);
+#endif
 void ion_device_heap_put(struct ion_heap *heap);
 
 /* ion_buffer.c */

@@ -623,6 +623,113 @@ static void ion_core_attach_map(struct kunit *test)
 	dma_buf_detach(buffer->dmabuf, attach);
 }
 
+/* dma_sync_sg_for_device calls on one device, seen by their tracepoint */
+struct ion_core_sync_count {
+	struct device *dev;
+	int syncs;
+};
+
+static void ion_core_count_sync(void *data, struct device *dev,
+				struct scatterlist *sg, int nents,
+				enum dma_data_direction dir)
+{
+	struct ion_core_sync_count *c = data;
+
+	if (dev == c->dev)
+		WRITE_ONCE(c->syncs, c->syncs + 1);
+}
+
+static void ion_core_unregister_sync(void *data)
+{
+	unregister_trace_dma_sync_sg_for_device(ion_core_count_sync, data);
+	tracepoint_synchronize_unregister();
+}
+
+static void ion_core_close_fd(void *fd)
+{
+	close_fd((unsigned long)fd);
+}
+
+/*
+ * ION_IOC_SYNC hands the CPU's writes to every device that has the buffer
+ * mapped: one dma_sync_sg_for_device() per mapped attachment, and none for
+ * another buffer.  The DMA API skips syncs a coherent device does not need
+ * unless DMA API debugging is on: only the debug kernel can see them.
+ */
+static void ion_core_ioctl_sync(struct kunit *test)
+{
+	struct ion_core_sync_count *c;
+	struct ion_buffer *buffer, *other;
+	struct dma_buf_attachment *attach;
+	struct ion_fd_data data = {};
+	struct ion_client *client;
+	struct sg_table *sgt;
+	unsigned long uaddr;
+	struct file *file;
+	int fd;
+
+	if (!IS_ENABLED(CONFIG_TRACEPOINTS) || !IS_ENABLED(CONFIG_DMA_API_DEBUG))
+		kunit_skip(test, "syncs are seen with tracepoints and DMA API debugging only");
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->dev = kunit_device_register(test, "ion_kunit_sync");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->dev);
+	c->dev->dma_mask = &c->dev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, 0, dma_set_mask_and_coherent(c->dev, DMA_BIT_MASK(64)));
+
+	buffer = ion_core_alloc(test, ion_default_device(), 4 * PAGE_SIZE, 0,
+				ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+	other = ion_core_alloc(test, ion_default_device(), PAGE_SIZE, 0,
+			       ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	attach = dma_buf_attach(buffer->dmabuf, c->dev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, attach);
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
+
+	client = ion_client_create(ion_default_device(), "ion_kunit_sync");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_client_destroy,
+							   client));
+	/* the ioctl reads only private_data of its file */
+	file = kunit_kzalloc(test, sizeof(*file), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, file);
+	file->private_data = client;
+	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory for the test");
+	KUNIT_ASSERT_EQ(test, 0, register_trace_dma_sync_sg_for_device(ion_core_count_sync, c));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_unregister_sync, c));
+
+	/* another buffer: no sync for this device */
+	get_dma_buf(other->dmabuf);
+	fd = dma_buf_fd(other->dmabuf, O_CLOEXEC);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_close_fd,
+							   (void *)(unsigned long)fd));
+	data.fd = fd;
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user((void __user *)uaddr, &data, sizeof(data)));
+	KUNIT_EXPECT_EQ(test, 0, ion_fops.unlocked_ioctl(file, ION_IOC_SYNC, uaddr));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c->syncs), 0);
+
+	get_dma_buf(buffer->dmabuf);
+	fd = dma_buf_fd(buffer->dmabuf, O_CLOEXEC);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_close_fd,
+							   (void *)(unsigned long)fd));
+	data.fd = fd;
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user((void __user *)uaddr, &data, sizeof(data)));
+	KUNIT_EXPECT_EQ(test, 0, ion_fops.unlocked_ioctl(file, ION_IOC_SYNC, uaddr));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c->syncs), 1);
+
+	/* unmapped: nothing to hand over */
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_EQ(test, 0, ion_fops.unlocked_ioctl(file, ION_IOC_SYNC, uaddr));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c->syncs), 1);
+	dma_buf_detach(buffer->dmabuf, attach);
+}
+
 static struct kunit_case ion_core_test_cases[] = {
 	KUNIT_CASE(ion_core_builtin_ids),
 	KUNIT_CASE(ion_core_registry_rejects),
@@ -639,6 +746,7 @@ static struct kunit_case ion_core_test_cases[] = {
 	KUNIT_CASE(ion_core_heap_helpers),
 	KUNIT_CASE(ion_core_kmap_counted),
 	KUNIT_CASE_PARAM(ion_core_attach_map, ion_core_heap_gen_params),
+	KUNIT_CASE(ion_core_ioctl_sync),
 	{}
 };
 

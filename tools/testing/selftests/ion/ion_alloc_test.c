@@ -343,45 +343,100 @@ TEST_F(ion, out_of_memory)
 	close(buf_fd);
 }
 
+static long long ion_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
 /*
- * SIGKILL while a child allocates and frees large buffers in a loop: the
- * child dies (the heaps stop a long allocation on a fatal signal) and
- * leaves no buffer in the heap.
+ * A fatal signal stops one long allocation inside it: killed a twentieth
+ * into an allocation that takes T, the child dies within T / 2 of what a
+ * child killed with the whole buffer allocated takes to die (an allocation
+ * that ran to its end would take 0.95 T more) and leaves no buffer in the
+ * heap.  Heaps whose largest allocation takes under 20 ms (one block of
+ * the page allocator) are skipped.
  */
 TEST_F(ion, killable)
 {
 	long before = ion_heap_debugfs_value(self->heap, "buffers");
-	int ready[2], status;
+	long long once = -1, t, died, teardown;
+	unsigned long long len;
+	int ready[2], status, buf_fd, i;
+	struct sysinfo si;
 	pid_t pid;
 	char c;
 
 	if (before < 0)
 		SKIP(return, "no debugfs file for %s", self->heap);
+	ASSERT_EQ(0, sysinfo(&si));
+	/* a quarter of the memory, or the largest the heap gives */
+	len = (unsigned long long)si.totalram * si.mem_unit / 4;
+	len &= ~(unsigned long long)(self->page - 1);
+	for (; len >= (unsigned long long)self->page; len /= 2) {
+		if (!ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd))
+			break;
+	}
+	ASSERT_LE(self->page, len);
+	close(buf_fd);
+	/* the quickest of three: a warm allocation, as the child's is */
+	for (i = 0; i < 3; i++) {
+		t = ion_now_us();
+		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd));
+		t = ion_now_us() - t;
+		close(buf_fd);
+		once = once < 0 || t < once ? t : once;
+	}
+	if (once < 20000)
+		SKIP(return, "an allocation of %llu bytes takes %lld us: too short to tell",
+		     len, once);
+
+	/* what dying costs with the whole buffer allocated: the debug kernel's is long */
 	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		unsigned long long len = 64ULL << 20;
-		int buf_fd;
-
 		close(ready[0]);
-		if (write(ready[1], "r", 1) != 1)
+		if (ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd) ||
+		    write(ready[1], "a", 1) != 1)
 			_exit(2);
-		for (;;) {
-			if (!ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd))
-				close(buf_fd);
-			else if (len > (unsigned long long)self->page)
-				len /= 2;
-		}
+		pause();
+		_exit(3);
 	}
 	close(ready[1]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	close(ready[0]);
-	usleep(50 * 1000);
+	t = ion_now_us();
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
+	teardown = ion_now_us() - t;
+
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(ready[0]);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd);
+		/* the allocation ran to its end: the kill did not stop it */
+		_exit(3);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+	usleep(once / 20);
+	t = ion_now_us();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	died = ion_now_us() - t;
+	TH_LOG("%llu bytes: %lld us; killed 1/20 into it, died %lld us later (%lld us whole)",
+	       len, once, died, teardown);
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("exit status %d", WEXITSTATUS(status));
 	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+	EXPECT_GT(teardown + once / 2, died);
 	EXPECT_EQ(before, ion_heap_debugfs_value(self->heap, "buffers"));
 }
 
