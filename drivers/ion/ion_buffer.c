@@ -655,13 +655,19 @@ struct dma_buf *ion_buffer_export_readonly(struct dma_buf *dmabuf)
 	struct ion_buffer *buffer = ion_dma_buf_to_buffer(dmabuf);
 	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
 	struct dma_buf *view;
-	const char *name;
+	char *name;
 
 	if (!buffer)
 		return ERR_PTR(-EINVAL);
-	spin_lock(&buffer->dmabuf->name_lock);
-	name = kstrdup(buffer->dmabuf->name, GFP_ATOMIC);
-	spin_unlock(&buffer->dmabuf->name_lock);
+	/* DMA_BUF_SET_NAME names are shorter: the copy fits, in any case */
+	name = kmalloc(DMA_BUF_NAME_LEN, GFP_KERNEL);
+	if (!name)
+		return ERR_PTR(-ENOMEM);
+	ion_buffer_name(buffer, name, DMA_BUF_NAME_LEN);
+	if (!name[0]) {
+		kfree(name);
+		name = NULL;
+	}
 
 	exp_info.ops = &ion_dma_buf_ro_ops;
 	exp_info.size = buffer->size;

@@ -54,9 +54,10 @@ static struct ion_client *ion_client_create_pid(struct ion_device *dev,
 	INIT_LIST_HEAD(&client->spare_handles);
 	INIT_LIST_HEAD(&client->node);
 
+	/* unique without looking at the other clients: no lock needed */
+	ion_debugfs_add_client(client);
 	mutex_lock(&dev->client_lock);
 	list_add_tail(&client->node, &dev->clients);
-	ion_debugfs_add_client(client);
 	mutex_unlock(&dev->client_lock);
 	return client;
 }

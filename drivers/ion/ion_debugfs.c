@@ -4,7 +4,8 @@
  *
  *   /sys/kernel/debug/ion/heaps/<heap>           clients of the heap with their
  *                                                bytes, orphaned buffers, totals
- *   /sys/kernel/debug/ion/clients/<pid>-<name>   bytes and handles per heap
+ *   /sys/kernel/debug/ion/clients/<pid>-<name>-<serial>
+ *                                                bytes and handles per heap
  *
  * Readers walk the device's client list and the heap's buffer list under
  * their locks; clients and buffers leave those lists before they are torn
@@ -14,11 +15,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/atomic.h>
 #include <linux/dma-buf.h>
 #include <linux/ion.h>
 #include <linux/rbtree.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <uapi/linux/dma-buf.h>
 
 #include "ion_priv.h"
@@ -193,29 +196,32 @@ void ion_debugfs_remove_heap(struct ion_heap *heap)
 	heap->debugfs = NULL;
 }
 
+/* Serial numbers of client files, unique across devices: never reused. */
+static atomic64_t ion_debugfs_client_serial = ATOMIC64_INIT(0);
+
 /**
- * ion_debugfs_add_client() - create clients/<pid>-<name>[-<n>]
+ * ion_debugfs_add_client() - create clients/<pid>-<name>-<serial>
  * @client: the client
  *
- * Context: process context, dev->client_lock held (unique names).
+ * The serial number makes the name unique without looking at the other
+ * clients' files, so that creating one costs the same with any number of
+ * clients.  Names longer than 63 characters are cut in the file name only,
+ * and a '/', which debugfs refuses, becomes a '!' as in sysfs.
+ *
+ * Context: process context.
  */
 void ion_debugfs_add_client(struct ion_client *client)
 {
 	struct ion_device *dev = client->dev;
-	struct dentry *d;
-	unsigned int serial;
-	char name[64];
+	/* pid, '-', name, '-', u64 serial and the NUL */
+	char name[10 + 1 + 63 + 1 + 20 + 1];
 
-	lockdep_assert_held(&dev->client_lock);
 	if (IS_ERR_OR_NULL(dev->clients_debug_root))
 		return;
-	snprintf(name, sizeof(name), "%d-%s", client->pid, client->name);
-	for (serial = 1; (d = debugfs_lookup(name, dev->clients_debug_root));
-	     serial++) {
-		dput(d);
-		snprintf(name, sizeof(name), "%d-%s-%u", client->pid,
-			 client->name, serial);
-	}
+	snprintf(name, sizeof(name), "%d-%.63s-%llu", client->pid,
+		 client->name,
+		 (unsigned long long)atomic64_inc_return(&ion_debugfs_client_serial));
+	strreplace(name, '/', '!');
 	client->debugfs = debugfs_create_file(name, 0444,
 					      dev->clients_debug_root, client,
 					      &ion_debugfs_client_fops);

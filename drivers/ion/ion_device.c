@@ -31,7 +31,7 @@ static struct ion_device *ion_default_dev;
  * -ENOMEM at once.  Written only while parameters are parsed (boot or
  * module load, perm 0444) and read when a heap is added: no lock.
  */
-static char ion_heap_max[256];
+static char ion_heap_max[ION_HEAP_MAX_LEN];
 
 /**
  * ion_heap_max_lookup() - the limit heap_max= gives a heap
@@ -90,6 +90,24 @@ static const struct kernel_param_ops ion_heap_max_ops = {
 	.set = ion_heap_max_set,
 	.get = ion_heap_max_get,
 };
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * ion_heap_max_param_set() - set heap_max= as the command line does, for tests
+ * @val: the new value, parsed by the parameter's own set operation
+ * @old: output: the value it had, NUL terminated; or NULL
+ * @len: size of @old
+ *
+ * Context: process context; tests only, which add no heap meanwhile.
+ * Return: 0, or -EINVAL for a malformed @val (heap_max= unchanged).
+ */
+int ion_heap_max_param_set(const char *val, char *old, size_t len)
+{
+	if (old)
+		strscpy(old, ion_heap_max, len);
+	return ion_heap_max_ops.set(val, NULL);
+}
+#endif
 
 module_param_cb(heap_max, &ion_heap_max_ops, NULL, 0444);
 MODULE_PARM_DESC(heap_max,

@@ -5,7 +5,10 @@
  * the DMA-BUF heap ABI (DMA_HEAP_IOCTL_ALLOC) allocate from it.  Each
  * allocation is an ordinary ION buffer of exactly that heap (the same
  * dma_buf_ops, accounting and debugfs entries), with cached CPU mappings
- * like the kernel's own system heap.
+ * like the kernel's own system heap.  The fd flags are honoured as there:
+ * the DMA-BUF heap core installs the fd with O_CLOEXEC when asked, and
+ * O_RDONLY gives a read-only dma-buf (ION's read-only view of the buffer,
+ * which cannot be mapped writable).
  *
  * The DMA-BUF heap core of Linux 6.12 has no dma_heap_remove(): a published
  * heap's device node stays until reboot.  The bridge keeps one small
@@ -62,10 +65,14 @@ static struct dma_buf *ion_dma_heap_allocate(struct dma_heap *dma_heap,
 {
 	struct ion_dma_heap *idh = dma_heap_get_drvdata(dma_heap);
 	struct ion_buffer *buffer;
+	struct dma_buf *view;
 
 	/* The core checked both already; ION has no heap flags of its own. */
 	if ((fd_flags & ~DMA_HEAP_VALID_FD_FLAGS) ||
 	    (heap_flags & ~DMA_HEAP_VALID_HEAP_FLAGS))
+		return ERR_PTR(-EINVAL);
+	/* ION buffers are readable: O_RDWR or O_RDONLY */
+	if ((fd_flags & O_ACCMODE) == O_WRONLY)
 		return ERR_PTR(-EINVAL);
 
 	down_read(&idh->lock);
@@ -84,7 +91,16 @@ unlock:
 	if (IS_ERR(buffer))
 		return ERR_CAST(buffer);
 	/* The caller owns the dma-buf's reference, which owns the buffer. */
-	return buffer->dmabuf;
+	if ((fd_flags & O_ACCMODE) == O_RDWR)
+		return buffer->dmabuf;
+	/*
+	 * O_RDONLY: the read-only view of ION_IOC_SHARE_RO, a dma-buf whose
+	 * file is O_RDONLY (no writable mapping), as the kernel's own heaps
+	 * give; it holds the buffer, whose own reference goes.
+	 */
+	view = ion_buffer_export_readonly(buffer->dmabuf);
+	dma_buf_put(buffer->dmabuf);
+	return view;
 }
 
 static const struct dma_heap_ops ion_dma_heap_ops = {

@@ -18,6 +18,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -251,50 +252,54 @@ static long ion_ioctl_new_alloc(struct ion_client *client, void __user *uarg)
 				    (int *)&data.fd);
 }
 
+/*
+ * The heap list is copied under the heap lock into a kernel array, and the
+ * array to user space after it: a slowly faulting user buffer must not hold
+ * up the heaps' registration and removal.
+ */
 static long ion_ioctl_heap_query(struct ion_client *client, void __user *uarg)
 {
 	struct ion_device *dev = client->dev;
 	struct ion_heap_data __user *uheaps;
+	struct ion_heap_data *hdata = NULL;
 	struct ion_heap_query query;
 	struct ion_heap *heap;
-	u32 cnt = 0;
-	int ret = 0;
+	u32 cnt = 0, max;
 
 	if (copy_from_user(&query, uarg, sizeof(query)))
 		return -EFAULT;
 	if (query.reserved0 || query.reserved1 || query.reserved2)
 		return -EINVAL;
 	uheaps = u64_to_user_ptr(query.heaps);
+	if (uheaps && !query.cnt)
+		return -EINVAL;
 
+	/* heap ids are unique in a device: it has at most this many heaps */
+	max = uheaps ? min_t(u32, query.cnt, ION_NUM_HEAP_IDS) : 0;
+	if (max) {
+		hdata = kcalloc(max, sizeof(*hdata), GFP_KERNEL);
+		if (!hdata)
+			return -ENOMEM;
+	}
 	down_read(&dev->heap_lock);
-	if (!uheaps) {
-		list_for_each_entry(heap, &dev->heaps, node)
-			cnt++;
-		goto out;
-	}
-	if (!query.cnt) {
-		ret = -EINVAL;
-		goto out;
-	}
 	list_for_each_entry(heap, &dev->heaps, node) {
-		struct ion_heap_data hdata;
-
-		if (cnt >= query.cnt)
+		if (uheaps && cnt >= max)
 			break;
-		memset(&hdata, 0, sizeof(hdata));
-		strscpy(hdata.name, heap->name, sizeof(hdata.name));
-		hdata.type = heap->type;
-		hdata.heap_id = heap->id;
-		if (copy_to_user(&uheaps[cnt], &hdata, sizeof(hdata))) {
-			ret = -EFAULT;
-			goto out;
+		if (uheaps) {
+			strscpy(hdata[cnt].name, heap->name, sizeof(hdata[cnt].name));
+			hdata[cnt].type = heap->type;
+			hdata[cnt].heap_id = heap->id;
 		}
 		cnt++;
 	}
-out:
 	up_read(&dev->heap_lock);
-	if (ret)
-		return ret;
+
+	if (uheaps && cnt &&
+	    copy_to_user(uheaps, hdata, cnt * sizeof(*hdata))) {
+		kfree(hdata);
+		return -EFAULT;
+	}
+	kfree(hdata);
 	query.cnt = cnt;
 	if (copy_to_user(uarg, &query, sizeof(query)))
 		return -EFAULT;

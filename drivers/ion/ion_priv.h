@@ -16,8 +16,7 @@
  *   allocation and a heap query, written to add or remove a heap.
  * - ion_device.custom_lock (rwsem): the ION_IOC_CUSTOM handler; read across
  *   a call of it.
- * - ion_device.client_lock (mutex): the device's client list and the names
- *   of the clients' debugfs files.
+ * - ion_device.client_lock (mutex): the device's client list.
  * - ion_client.lock (mutex): the client's handle table (id table, tree by
  *   buffer, spare handles) and every count of its handles.
  * - ion_heap.buffers_lock (spinlock): the heap's list of live buffers.
@@ -51,9 +50,8 @@
  *   under the reservation lock, and they set the buffer's fields.
  * - heap.buffers_lock -> dma-buf name_lock: heap debugfs prints the names
  *   of orphaned buffers.
- * - device.heap_lock -> mmap_lock: a heap query copies the heap list to
- *   user space under it; no other ION lock is held across a user copy, and
- *   none when an fd is installed.
+ * - No ION lock is held across a user copy (a heap query copies the heap
+ *   list out of the heap lock first), and none when an fd is installed.
  *
  * No lock of the device is taken when a buffer is allocated or released.
  * A dma-buf reference may be dropped under client.lock: the file's release
@@ -81,7 +79,7 @@
  * @custom_lock: protects @custom_ioctl; held for reading across a call of
  *	the handler (which may allocate) so that it is not removed under it
  * @custom_ioctl: ION_IOC_CUSTOM handler or NULL
- * @client_lock: protects @clients and the client debugfs names
+ * @client_lock: protects @clients
  * @clients: every client (user and kernel)
  * @debug_root: debugfs directory or NULL
  * @heaps_debug_root: debugfs "heaps" directory
@@ -182,6 +180,11 @@ void ion_device_destroy(struct ion_device *dev);
 struct ion_heap *ion_device_first_heap(struct ion_device *dev,
 				       unsigned int heap_id_mask);
 int ion_heap_max_lookup(const char *spec, const char *name, size_t *len);
+/* the longest heap_max= value and its NUL */
+#define ION_HEAP_MAX_LEN	256
+#if IS_ENABLED(CONFIG_KUNIT)
+int ion_heap_max_param_set(const char *val, char *old, size_t len);
+#endif
 void ion_device_heap_put(struct ion_heap *heap);
 
 /* ion_buffer.c */

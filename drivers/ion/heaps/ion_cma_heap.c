@@ -44,13 +44,13 @@
  * @heap: the ION heap
  * @cma: the area
  * @node: entry in ion_cma_heaps
- * @name: "cma-<area name>"
+ * @name: "cma-<area name>", the whole area name
  */
 struct ion_cma_heap {
 	struct ion_heap heap;
 	struct cma *cma;
 	struct list_head node;
-	char name[32];
+	char *name;
 };
 
 static LIST_HEAD(ion_cma_heaps);
@@ -180,7 +180,10 @@ static void ion_cma_heap_debug_show(struct ion_heap *heap, struct seq_file *s)
 /* The heap is removed and its last buffer is gone. */
 static void ion_cma_heap_release(struct ion_heap *heap)
 {
-	kfree(to_cma_heap(heap));
+	struct ion_cma_heap *ch = to_cma_heap(heap);
+
+	kfree(ch->name);
+	kfree(ch);
 }
 
 static const struct ion_heap_ops ion_cma_heap_ops = {
@@ -190,6 +193,22 @@ static const struct ion_heap_ops ion_cma_heap_ops = {
 	.debug_show = ion_cma_heap_debug_show,
 	.release = ion_cma_heap_release,
 };
+
+/**
+ * ion_cma_heap_name() - the heap name of a CMA area
+ * @area: the area's name (cma_get_name()), up to CMA_MAX_NAME - 1 characters
+ *
+ * The whole area name: areas whose names differ only after the first
+ * characters get heaps (and debugfs files, /dev/dma_heap nodes) of
+ * different names.
+ *
+ * Context: process context.
+ * Return: "cma-" and @area, to be freed with kfree(), or NULL.
+ */
+char *ion_cma_heap_name(const char *area)
+{
+	return kasprintf(GFP_KERNEL, "cma-%s", area);
+}
 
 static int ion_cma_heap_add_area(struct cma *cma, void *data)
 {
@@ -201,7 +220,11 @@ static int ion_cma_heap_add_area(struct cma *cma, void *data)
 	ch = kzalloc(sizeof(*ch), GFP_KERNEL);
 	if (!ch)
 		return -ENOMEM;
-	snprintf(ch->name, sizeof(ch->name), "cma-%s", cma_get_name(cma));
+	ch->name = ion_cma_heap_name(cma_get_name(cma));
+	if (!ch->name) {
+		ret = -ENOMEM;
+		goto free_heap;
+	}
 	ch->cma = cma;
 	ch->heap.name = ch->name;
 	ch->heap.type = ION_HEAP_TYPE_DMA;
@@ -220,11 +243,16 @@ static int ion_cma_heap_add_area(struct cma *cma, void *data)
 	if (ret) {
 		pr_err("cannot add a heap for CMA area %s: %d\n",
 		       cma_get_name(cma), ret);
-		kfree(ch);
-		return ret;
+		goto free_name;
 	}
 	list_add_tail(&ch->node, &ion_cma_heaps);
 	return 0;
+
+free_name:
+	kfree(ch->name);
+free_heap:
+	kfree(ch);
+	return ret;
 }
 
 /**

@@ -74,6 +74,7 @@ static inline void ion_carveout_region_exit(void) { }
 #if IS_ENABLED(CONFIG_ION_CMA_HEAP)
 int ion_cma_heap_init(struct ion_device *dev);
 void ion_cma_heap_exit(void);
+char *ion_cma_heap_name(const char *area);
 #else
 static inline int ion_cma_heap_init(struct ion_device *dev) { return 0; }
 static inline void ion_cma_heap_exit(void) { }

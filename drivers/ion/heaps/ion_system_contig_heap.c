@@ -3,6 +3,12 @@
  * ION system contig heap: physically contiguous, zeroed pages from the page
  * allocator, aligned as asked (up to the size of the allocation's order).
  * Heap id 1 (== its type), msm alias ION_SYSTEM_CONTIG_HEAP_ID (21).
+ *
+ * Each buffer is one whole block of 2^order pages, kept whole (a compound
+ * page) and given back whole: a block split and freed page by page leaves
+ * its pages to other allocations, which then sit inside every free block
+ * of that order, and the next large request finds none.  A buffer of a
+ * length between two orders keeps the unused tail of its block.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,7 +27,7 @@
 
 /* Never wake the OOM killer or warn for a contiguous request. */
 #define ION_SYSTEM_CONTIG_GFP (GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN | \
-			       __GFP_RETRY_MAYFAIL)
+			       __GFP_RETRY_MAYFAIL | __GFP_COMP)
 
 static const struct ion_heap_ops ion_system_contig_heap_ops;
 
@@ -44,7 +50,6 @@ static int ion_system_contig_heap_allocate(struct ion_heap *heap,
 					   unsigned long flags)
 {
 	unsigned int order = get_order(len);
-	unsigned long i, npages = len >> PAGE_SHIFT;
 	struct sg_table *table;
 	struct page *page;
 	int ret;
@@ -60,10 +65,6 @@ static int ion_system_contig_heap_allocate(struct ion_heap *heap,
 			   (buffer->account ? __GFP_ACCOUNT : 0), order);
 	if (!page)
 		return -ENOMEM;
-	split_page(page, order);
-	/* give back the tail beyond len */
-	for (i = npages; i < (1UL << order); i++)
-		__free_page(page + i);
 
 	table = ion_heap_contig_sg_table(page, len);
 	if (IS_ERR(table)) {
@@ -75,18 +76,15 @@ static int ion_system_contig_heap_allocate(struct ion_heap *heap,
 	return 0;
 
 free_pages:
-	for (i = 0; i < npages; i++)
-		__free_page(page + i);
+	__free_pages(page, order);
 	return ret;
 }
 
 static void ion_system_contig_heap_free(struct ion_buffer *buffer)
 {
 	struct page *page = buffer->priv_virt;
-	unsigned long i;
 
-	for (i = 0; i < buffer->size >> PAGE_SHIFT; i++)
-		__free_page(page + i);
+	__free_pages(page, get_order(buffer->size));
 	ion_heap_free_sg_table(buffer->sg_table);
 	buffer->sg_table = NULL;
 }

@@ -12,6 +12,7 @@
 
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/cma.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
@@ -48,6 +49,7 @@ struct ion_carveout_test {
 	phys_addr_t base;
 };
 
+KUNIT_DEFINE_ACTION_WRAPPER(ion_carveout_kfree, kfree, const void *);
 KUNIT_DEFINE_ACTION_WRAPPER(ion_carveout_dma_buf_put, dma_buf_put,
 			    struct dma_buf *);
 KUNIT_DEFINE_ACTION_WRAPPER(ion_carveout_device_destroy, ion_device_destroy,
@@ -90,21 +92,30 @@ static void ion_carveout_put(struct kunit *test, struct ion_buffer *buffer)
 	ion_kunit_wait_release(atomic_read(&heap->num_buffers) < live);
 }
 
-/* A heap over a fresh region; @max_len 0 keeps the heap's own. */
-static void ion_carveout_setup(struct kunit *test, struct ion_carveout_test *t,
-			       size_t max_len)
+/*
+ * A heap over a fresh region, on @dev with the name @name and the first
+ * free id from the carveout type up, or on a private device when @dev is
+ * NULL; @max_len 0 keeps the heap's own.
+ */
+static void ion_carveout_setup_on(struct kunit *test, struct ion_carveout_test *t,
+				  struct ion_device *dev, const char *name,
+				  size_t max_len)
 {
 	struct ion_carveout_region region = {
 		.size = ION_CARVEOUT_TEST_SIZE,
 		.linear = true,
 		.source = "caller",
 	};
+	int ret = -ENOSPC;
 
-	t->dev = ion_device_create("ion_kunit_carveout", false);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->dev);
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-							   ion_carveout_device_destroy,
-							   t->dev));
+	t->dev = dev;
+	if (!dev) {
+		t->dev = ion_device_create("ion_kunit_carveout", false);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->dev);
+		KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+								   ion_carveout_device_destroy,
+								   t->dev));
+	}
 
 	t->region = alloc_pages_exact(ION_CARVEOUT_TEST_SIZE,
 				      GFP_KERNEL | __GFP_NOWARN);
@@ -124,13 +135,26 @@ static void ion_carveout_setup(struct kunit *test, struct ion_carveout_test *t,
 							   t->heap));
 	if (max_len)
 		t->heap->max_len = max_len;
-	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(t->dev, t->heap));
+	if (name)
+		t->heap->name = name;
+	for (; t->heap->id < ION_NUM_HEAP_IDS; t->heap->id++) {
+		ret = ion_device_add_heap(t->dev, t->heap);
+		if (ret != -EEXIST)
+			break;
+	}
+	KUNIT_ASSERT_EQ(test, 0, ret);
 	/* added: its release frees it from now on */
 	kunit_remove_action(test, ion_carveout_destroy_heap, t->heap);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
 							   ion_carveout_remove_heap,
 							   t->heap));
 	KUNIT_ASSERT_EQ(test, ION_CARVEOUT_TEST_SIZE, ion_carveout_avail(t->heap));
+}
+
+static void ion_carveout_setup(struct kunit *test, struct ion_carveout_test *t,
+			       size_t max_len)
+{
+	ion_carveout_setup_on(test, t, NULL, NULL, max_len);
 }
 
 static struct ion_buffer *ion_carveout_alloc_mask(struct kunit *test,
@@ -557,6 +581,36 @@ static void ion_carveout_cma_heap(struct kunit *test)
 					      ION_HEAP(heap->id), 0));
 }
 
+/*
+ * CMA heap names keep the whole area name (up to CMA_MAX_NAME - 1
+ * characters): two long area names that differ only at the end give two
+ * heap names.
+ */
+static void ion_carveout_cma_heap_name(struct kunit *test)
+{
+#if IS_ENABLED(CONFIG_ION_CMA_HEAP)
+	char area[CMA_MAX_NAME];
+	char *a, *b;
+
+	memset(area, 'x', sizeof(area) - 1);
+	area[sizeof(area) - 1] = '\0';
+	a = ion_cma_heap_name(area);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_carveout_kfree, a));
+	area[sizeof(area) - 2] = 'y';
+	b = ion_cma_heap_name(area);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_carveout_kfree, b));
+
+	KUNIT_EXPECT_EQ(test, strlen(b), 4 + CMA_MAX_NAME - 1);
+	KUNIT_EXPECT_EQ(test, 0, strncmp(b, "cma-", 4));
+	KUNIT_EXPECT_STREQ(test, b + 4, area);
+	KUNIT_EXPECT_STRNEQ(test, a, b);
+#else
+	kunit_skip(test, "no CONFIG_ION_CMA_HEAP");
+#endif
+}
+
 /* heap_max= parsing. */
 static void ion_carveout_heap_max_lookup(struct kunit *test)
 {
@@ -584,26 +638,43 @@ static void ion_carveout_heap_max_lookup(struct kunit *test)
 				    "spec \"%s\"", bad[i]);
 }
 
-/* A heap with a limit: larger requests fail at once, nothing is taken. */
+static void ion_carveout_heap_max_restore(void *old)
+{
+	WARN_ON_ONCE(ion_heap_max_param_set(old, NULL, 0));
+}
+
+/*
+ * heap_max= as the command line sets it: the parameter's own parser, then
+ * a heap of that name added to /dev/ion's device takes the limit; larger
+ * requests fail at once, nothing is taken.
+ */
 static void ion_carveout_size_limit(struct kunit *test)
 {
 	struct ion_carveout_test t;
 	struct ion_buffer *buffer;
-	size_t limit = 0;
+	char *old;
 
-	KUNIT_ASSERT_EQ(test, 0, ion_heap_max_lookup("ion_system_heap:1M,ion_carveout_heap:64K",
-						     "ion_carveout_heap", &limit));
-	ion_carveout_setup(test, &t, limit);
+	old = kunit_kzalloc(test, ION_HEAP_MAX_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	KUNIT_EXPECT_EQ(test, -EINVAL, ion_heap_max_param_set("ion_kunit_limited:", NULL, 0));
+	KUNIT_ASSERT_EQ(test, 0,
+			ion_heap_max_param_set("ion_kunit_other:1M,ion_kunit_limited:64K\n",
+					       old, ION_HEAP_MAX_LEN));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_carveout_heap_max_restore,
+							   old));
+	ion_carveout_setup_on(test, &t, ion_default_device(), "ion_kunit_limited", 0);
 	KUNIT_EXPECT_EQ(test, t.heap->max_len, SZ_64K);
 
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOMEM),
-			    ion_carveout_alloc(test, t.dev, SZ_64K + PAGE_SIZE, 0, 0));
+			    ion_carveout_alloc_mask(test, t.dev, SZ_64K + PAGE_SIZE, 0,
+						    ION_HEAP(t.heap->id), 0));
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOMEM),
-			    ion_carveout_alloc(test, t.dev, SZ_64K + 1, 0, 0));
+			    ion_carveout_alloc_mask(test, t.dev, SZ_64K + 1, 0,
+						    ION_HEAP(t.heap->id), 0));
 	KUNIT_EXPECT_EQ(test, ion_carveout_avail(t.heap), ION_CARVEOUT_TEST_SIZE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t.heap->num_buffers), 0);
 
-	buffer = ion_carveout_alloc(test, t.dev, SZ_64K, 0, 0);
+	buffer = ion_carveout_alloc_mask(test, t.dev, SZ_64K, 0, ION_HEAP(t.heap->id), 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
 	KUNIT_EXPECT_EQ(test, ion_carveout_avail(t.heap), ION_CARVEOUT_TEST_SIZE - SZ_64K);
 }
@@ -620,6 +691,7 @@ static struct kunit_case ion_carveout_test_cases[] = {
 	KUNIT_CASE(ion_carveout_attach_map),
 	KUNIT_CASE(ion_carveout_default_heap),
 	KUNIT_CASE(ion_carveout_cma_heap),
+	KUNIT_CASE(ion_carveout_cma_heap_name),
 	KUNIT_CASE(ion_carveout_heap_max_lookup),
 	KUNIT_CASE(ion_carveout_size_limit),
 	{}

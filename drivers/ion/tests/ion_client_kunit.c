@@ -7,11 +7,13 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/dma-buf.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/ion.h>
 #include <linux/iosys-map.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
@@ -23,6 +25,7 @@
 
 KUNIT_DEFINE_ACTION_WRAPPER(ion_client_test_destroy, ion_client_destroy,
 			    struct ion_client *);
+KUNIT_DEFINE_ACTION_WRAPPER(ion_client_test_kfree, kfree, const void *);
 KUNIT_DEFINE_ACTION_WRAPPER(ion_client_test_dma_buf_put, dma_buf_put,
 			    struct dma_buf *);
 
@@ -105,6 +108,79 @@ static void ion_client_create_destroy(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, client->debugfs);
 	ion_client_destroy(client);
 	ion_client_destroy(NULL);
+}
+
+#define ION_CLIENT_TEST_LONG	3
+
+/* Kernel clients created in a thread of their own, so that a hang shows. */
+struct ion_client_test_long {
+	struct completion done;
+	struct ion_client *clients[ION_CLIENT_TEST_LONG];
+};
+
+static int ion_client_test_long_fn(void *arg)
+{
+	/* "0-" and this make 63 characters and more: longer than a short buffer */
+	static const char name[] =
+		"ion_kunit_a_kernel_client_whose_name_is_sixty_one_chars_long_";
+	struct ion_client_test_long *t = arg;
+	int i;
+
+	for (i = 0; i < ION_CLIENT_TEST_LONG; i++)
+		t->clients[i] = ion_client_create(ion_default_device(), name);
+	complete(&t->done);
+	return 0;
+}
+
+/*
+ * Kernel clients (all of pid 0) with the same long name: each gets its own
+ * debugfs file at once, and the full name stays the client's.
+ */
+static void ion_client_long_names(struct kunit *test)
+{
+	struct ion_client_test_long *t;
+	struct task_struct *task;
+	int i, j;
+
+	/* on a hang the thread and its memory stay: never freed */
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	init_completion(&t->done);
+	task = kthread_run(ion_client_test_long_fn, t, "ion_kunit_long");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	if (!wait_for_completion_timeout(&t->done, 10 * HZ)) {
+		KUNIT_FAIL(test, "ion_client_create() did not return in 10 s");
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_client_test_kfree, t));
+	for (i = 0; i < ION_CLIENT_TEST_LONG; i++) {
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->clients[i]);
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test, ion_client_test_destroy,
+							  t->clients[i]));
+	}
+	for (i = 0; i < ION_CLIENT_TEST_LONG; i++) {
+		struct dentry *d = t->clients[i]->debugfs;
+
+		KUNIT_EXPECT_EQ(test, strlen(t->clients[i]->name), 61);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
+		KUNIT_EXPECT_EQ(test, 0, strncmp(d->d_name.name, "0-ion_kunit_a_", 14));
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_STRNEQ(test, d->d_name.name,
+					    t->clients[j]->debugfs->d_name.name);
+	}
+}
+
+/* A name with '/' still gets a debugfs file: debugfs refuses the '/'. */
+static void ion_client_name_with_slash(struct kunit *test)
+{
+	struct ion_client *client = ion_client_test_create(test, "ion/kunit");
+
+	KUNIT_EXPECT_STREQ(test, client->name, "ion/kunit");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client->debugfs);
+	KUNIT_EXPECT_NULL(test, strchr(client->debugfs->d_name.name, '/'));
+	KUNIT_EXPECT_EQ(test, 0, strncmp(client->debugfs->d_name.name,
+					 "0-ion!kunit-", 12));
 }
 
 static void ion_client_alloc_free(struct kunit *test)
@@ -570,6 +646,7 @@ static void ion_client_destroy_live(struct kunit *test)
 
 static struct kunit_case ion_client_test_cases[] = {
 	KUNIT_CASE(ion_client_create_destroy),
+	KUNIT_CASE(ion_client_name_with_slash),
 	KUNIT_CASE(ion_client_alloc_free),
 	KUNIT_CASE(ion_client_alloc_errors),
 	KUNIT_CASE(ion_client_phys),
@@ -583,6 +660,8 @@ static struct kunit_case ion_client_test_cases[] = {
 	KUNIT_CASE(ion_client_other_client_same_id),
 	KUNIT_CASE(ion_client_handle_ids),
 	KUNIT_CASE(ion_client_destroy_live),
+	/* last: a hang in it must not hold up the other cases */
+	KUNIT_CASE(ion_client_long_names),
 	{}
 };
 

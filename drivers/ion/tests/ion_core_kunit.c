@@ -8,17 +8,22 @@
 
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/anon_inodes.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/ion.h>
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <trace/events/dma.h>
 
 #include "../ion_priv.h"
 #include "../heaps/ion_heaps.h"
@@ -272,6 +277,110 @@ static void ion_core_custom_ioctl(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dev->custom_ioctl == ion_core_custom);
 	KUNIT_EXPECT_EQ(test, 0, ion_device_set_custom_ioctl(dev, NULL));
 	KUNIT_EXPECT_NULL(test, dev->custom_ioctl);
+}
+
+/*
+ * User memory whose first touch runs a fault handler that checks the heap
+ * lock: a page of a file of this test, mapped private, the same page for
+ * every fault.
+ */
+struct ion_core_user_page {
+	struct ion_device *dev;
+	struct page *page;
+	int faults;
+	int faults_under_heap_lock;
+};
+
+static vm_fault_t ion_core_user_page_fault(struct vm_fault *vmf)
+{
+	struct ion_core_user_page *u = vmf->vma->vm_private_data;
+
+	u->faults++;
+	if (down_write_trylock(&u->dev->heap_lock))
+		up_write(&u->dev->heap_lock);
+	else
+		u->faults_under_heap_lock++;
+	get_page(u->page);
+	vmf->page = u->page;
+	return 0;
+}
+
+static const struct vm_operations_struct ion_core_user_page_vm_ops = {
+	.fault = ion_core_user_page_fault,
+};
+
+static int ion_core_user_page_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_private_data = file->private_data;
+	vma->vm_ops = &ion_core_user_page_vm_ops;
+	return 0;
+}
+
+static const struct file_operations ion_core_user_page_fops = {
+	.owner = THIS_MODULE,
+	.mmap = ion_core_user_page_mmap,
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(ion_core_put_page, put_page, struct page *);
+KUNIT_DEFINE_ACTION_WRAPPER(ion_core_client_destroy, ion_client_destroy,
+			    struct ion_client *);
+
+/*
+ * HEAP_QUERY writes the heap list to user memory after it let go of the
+ * heap lock: a user page that faults slowly (here: one whose fault handler
+ * looks at the lock) cannot hold up heap registration.
+ */
+static void ion_core_heap_query_user_copy_unlocked(struct kunit *test)
+{
+	struct ion_device *dev = ion_core_private_device(test);
+	struct ion_heap_data heaps[2] = {};
+	struct ion_heap_query query = {};
+	struct ion_core_user_page *u;
+	struct ion_client *client;
+	unsigned long uaddr;
+	struct file *file;
+
+	ion_core_add_heap(test, dev, "first", 1, -1, 10);
+	ion_core_add_heap(test, dev, "second", 2, -1, 0);
+	u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	u->dev = dev;
+	u->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, u->page);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_put_page, u->page));
+	file = anon_inode_getfile("ion_kunit_user_page", &ion_core_user_page_fops, u, O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	/* two pages: the query on the first, the heap list on the second */
+	uaddr = kunit_vm_mmap(test, file, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE, 0);
+	fput(file);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory for the test");
+
+	client = ion_client_create(dev, "ion_kunit_query");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_client_destroy,
+							   client));
+	/* the ioctl reads only private_data of its file */
+	file = kunit_kzalloc(test, sizeof(*file), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, file);
+	file->private_data = client;
+
+	query.cnt = ARRAY_SIZE(heaps);
+	query.heaps = uaddr + PAGE_SIZE;
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user((void __user *)uaddr, &query, sizeof(query)));
+	KUNIT_EXPECT_EQ(test, u->faults, 1);
+	KUNIT_ASSERT_EQ(test, 0, ion_fops.unlocked_ioctl(file, ION_IOC_HEAP_QUERY, uaddr));
+	KUNIT_EXPECT_EQ(test, u->faults, 2);
+	KUNIT_EXPECT_EQ(test, u->faults_under_heap_lock, 0);
+
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(&query, (void __user *)uaddr, sizeof(query)));
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(heaps, u64_to_user_ptr(query.heaps),
+						sizeof(heaps)));
+	KUNIT_EXPECT_EQ(test, query.cnt, 2);
+	KUNIT_EXPECT_STREQ(test, heaps[0].name, "first");
+	KUNIT_EXPECT_EQ(test, heaps[0].heap_id, 1);
+	KUNIT_EXPECT_STREQ(test, heaps[1].name, "second");
+	KUNIT_EXPECT_EQ(test, heaps[1].heap_id, 2);
 }
 
 static void ion_core_alloc_zeroed(struct kunit *test)
@@ -595,6 +704,113 @@ static void ion_core_attach_map(struct kunit *test)
 	dma_buf_detach(buffer->dmabuf, attach);
 }
 
+/* dma_sync_sg_for_device calls on one device, seen by their tracepoint */
+struct ion_core_sync_count {
+	struct device *dev;
+	int syncs;
+};
+
+static void ion_core_count_sync(void *data, struct device *dev,
+				struct scatterlist *sg, int nents,
+				enum dma_data_direction dir)
+{
+	struct ion_core_sync_count *c = data;
+
+	if (dev == c->dev)
+		WRITE_ONCE(c->syncs, c->syncs + 1);
+}
+
+static void ion_core_unregister_sync(void *data)
+{
+	unregister_trace_dma_sync_sg_for_device(ion_core_count_sync, data);
+	tracepoint_synchronize_unregister();
+}
+
+static void ion_core_close_fd(void *fd)
+{
+	close_fd((unsigned long)fd);
+}
+
+/*
+ * ION_IOC_SYNC hands the CPU's writes to every device that has the buffer
+ * mapped: one dma_sync_sg_for_device() per mapped attachment, and none for
+ * another buffer.  The DMA API skips syncs a coherent device does not need
+ * unless DMA API debugging is on: only the debug kernel can see them.
+ */
+static void ion_core_ioctl_sync(struct kunit *test)
+{
+	struct ion_core_sync_count *c;
+	struct ion_buffer *buffer, *other;
+	struct dma_buf_attachment *attach;
+	struct ion_fd_data data = {};
+	struct ion_client *client;
+	struct sg_table *sgt;
+	unsigned long uaddr;
+	struct file *file;
+	int fd;
+
+	if (!IS_ENABLED(CONFIG_TRACEPOINTS) || !IS_ENABLED(CONFIG_DMA_API_DEBUG))
+		kunit_skip(test, "syncs are seen with tracepoints and DMA API debugging only");
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->dev = kunit_device_register(test, "ion_kunit_sync");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->dev);
+	c->dev->dma_mask = &c->dev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, 0, dma_set_mask_and_coherent(c->dev, DMA_BIT_MASK(64)));
+
+	buffer = ion_core_alloc(test, ion_default_device(), 4 * PAGE_SIZE, 0,
+				ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+	other = ion_core_alloc(test, ion_default_device(), PAGE_SIZE, 0,
+			       ION_HEAP_SYSTEM_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	attach = dma_buf_attach(buffer->dmabuf, c->dev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, attach);
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
+
+	client = ion_client_create(ion_default_device(), "ion_kunit_sync");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, client);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_client_destroy,
+							   client));
+	/* the ioctl reads only private_data of its file */
+	file = kunit_kzalloc(test, sizeof(*file), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, file);
+	file->private_data = client;
+	uaddr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "no user memory for the test");
+	KUNIT_ASSERT_EQ(test, 0, register_trace_dma_sync_sg_for_device(ion_core_count_sync, c));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_unregister_sync, c));
+
+	/* another buffer: no sync for this device */
+	get_dma_buf(other->dmabuf);
+	fd = dma_buf_fd(other->dmabuf, O_CLOEXEC);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_close_fd,
+							   (void *)(unsigned long)fd));
+	data.fd = fd;
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user((void __user *)uaddr, &data, sizeof(data)));
+	KUNIT_EXPECT_EQ(test, 0, ion_fops.unlocked_ioctl(file, ION_IOC_SYNC, uaddr));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c->syncs), 0);
+
+	get_dma_buf(buffer->dmabuf);
+	fd = dma_buf_fd(buffer->dmabuf, O_CLOEXEC);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_close_fd,
+							   (void *)(unsigned long)fd));
+	data.fd = fd;
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user((void __user *)uaddr, &data, sizeof(data)));
+	KUNIT_EXPECT_EQ(test, 0, ion_fops.unlocked_ioctl(file, ION_IOC_SYNC, uaddr));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c->syncs), 1);
+
+	/* unmapped: nothing to hand over */
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_EQ(test, 0, ion_fops.unlocked_ioctl(file, ION_IOC_SYNC, uaddr));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(c->syncs), 1);
+	dma_buf_detach(buffer->dmabuf, attach);
+}
+
 static struct kunit_case ion_core_test_cases[] = {
 	KUNIT_CASE(ion_core_builtin_ids),
 	KUNIT_CASE(ion_core_registry_rejects),
@@ -602,6 +818,7 @@ static struct kunit_case ion_core_test_cases[] = {
 	KUNIT_CASE(ion_core_registry_remove),
 	KUNIT_CASE(ion_core_registry_remove_live),
 	KUNIT_CASE(ion_core_custom_ioctl),
+	KUNIT_CASE(ion_core_heap_query_user_copy_unlocked),
 	KUNIT_CASE_PARAM(ion_core_alloc_zeroed, ion_core_heap_gen_params),
 	KUNIT_CASE_PARAM(ion_core_alloc_recycled_zeroed, ion_core_heap_gen_params),
 	KUNIT_CASE(ion_core_alloc_errors),
@@ -611,6 +828,7 @@ static struct kunit_case ion_core_test_cases[] = {
 	KUNIT_CASE(ion_core_kmap_counted),
 	KUNIT_CASE_PARAM(ion_core_kmap_pages, ion_core_kmap_gen_params),
 	KUNIT_CASE_PARAM(ion_core_attach_map, ion_core_heap_gen_params),
+	KUNIT_CASE(ion_core_ioctl_sync),
 	{}
 };
 

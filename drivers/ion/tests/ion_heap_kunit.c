@@ -14,6 +14,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/highmem.h>
 #include <linux/ion.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -223,17 +224,40 @@ ion_heap_kunit_add(struct kunit *test, struct ion_device *dev, const char *name,
 	return st;
 }
 
-/* Write a pattern through a kernel mapping and read it back. */
-static void ion_heap_kunit_rw(struct kunit *test, u8 *vaddr, size_t len, u8 first)
+/*
+ * Write a pattern through the buffer's kernel mapping, read it back
+ * through another path: each page of the buffer's sg table mapped on its
+ * own.  The pattern differs from page to page: a mapping of other pages
+ * than the buffer's, or of its pages in another order, fails.
+ */
+static u8 ion_heap_kunit_byte(u8 first, size_t i)
 {
-	size_t i;
+	return first + i + 37 * (i >> PAGE_SHIFT);
+}
+
+static void ion_heap_kunit_rw(struct kunit *test, struct ion_client *client,
+			      struct ion_handle *handle, u8 *vaddr, size_t len,
+			      u8 first)
+{
+	struct sg_page_iter iter;
+	struct sg_table *table;
+	size_t i, off = 0, bad = len;
 
 	for (i = 0; i < len; i++)
-		vaddr[i] = first + i;
-	for (i = 0; i < len; i++)
-		if (vaddr[i] != (u8)(first + i))
-			break;
-	KUNIT_EXPECT_EQ(test, i, len);
+		vaddr[i] = ion_heap_kunit_byte(first, i);
+	table = ion_sg_table(client, handle);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, table);
+	for_each_sgtable_page(table, &iter, 0) {
+		u8 *p = kmap_local_page(sg_page_iter_page(&iter));
+
+		for (i = 0; i < PAGE_SIZE && off + i < len; i++)
+			if (p[i] != ion_heap_kunit_byte(first, off + i) && bad == len)
+				bad = off + i;
+		kunmap_local(p);
+		off += PAGE_SIZE;
+	}
+	KUNIT_EXPECT_GE(test, off, len);
+	KUNIT_EXPECT_EQ_MSG(test, bad, len, "first byte that differs");
 }
 
 /* Register; allocate through the client API and through heap masks. */
@@ -267,7 +291,7 @@ static void ion_heap_custom_alloc(struct kunit *test)
 	vaddr = ion_map_kernel(client, handle);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vaddr);
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(vaddr, 0, len));
-	ion_heap_kunit_rw(test, vaddr, len, 7);
+	ion_heap_kunit_rw(test, client, handle, vaddr, len, 7);
 	ion_unmap_kernel(client, handle);
 
 	/* a heap this heap does not own an alignment for */
@@ -315,7 +339,7 @@ static void ion_heap_custom_remove_live(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, handle);
 	vaddr = ion_map_kernel(client, handle);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vaddr);
-	ion_heap_kunit_rw(test, vaddr, len, 1);
+	ion_heap_kunit_rw(test, client, handle, vaddr, len, 1);
 
 	/* returns at once: this task holds the heap's only buffer */
 	ion_device_remove_heap(heap);
@@ -330,7 +354,7 @@ static void ion_heap_custom_remove_live(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->allocs), 1);
 
 	/* the live buffer: mapped, mapped again, written, read, its pages */
-	ion_heap_kunit_rw(test, vaddr, len, 2);
+	ion_heap_kunit_rw(test, client, handle, vaddr, len, 2);
 	KUNIT_EXPECT_PTR_EQ(test, vaddr, ion_map_kernel(client, handle));
 	ion_unmap_kernel(client, handle);
 	table = ion_sg_table(client, handle);

@@ -12,6 +12,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <time.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
@@ -389,45 +392,100 @@ TEST_F(ion, out_of_memory)
 	close(buf_fd);
 }
 
+static long long ion_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
 /*
- * SIGKILL while a child allocates and frees large buffers in a loop: the
- * child dies (the heaps stop a long allocation on a fatal signal) and
- * leaves no buffer in the heap.
+ * A fatal signal stops one long allocation inside it: killed a twentieth
+ * into an allocation that takes T, the child dies within T / 2 of what a
+ * child killed with the whole buffer allocated takes to die (an allocation
+ * that ran to its end would take 0.95 T more) and leaves no buffer in the
+ * heap.  Heaps whose largest allocation takes under 20 ms (one block of
+ * the page allocator) are skipped.
  */
 TEST_F(ion, killable)
 {
 	long before = ion_heap_debugfs_value(self->heap, "buffers");
-	int ready[2], status;
+	long long once = -1, t, died, teardown;
+	unsigned long long len;
+	int ready[2], status, buf_fd, i;
+	struct sysinfo si;
 	pid_t pid;
 	char c;
 
 	if (before < 0)
 		SKIP(return, "no debugfs file for %s", self->heap);
+	ASSERT_EQ(0, sysinfo(&si));
+	/* a quarter of the memory, or the largest the heap gives */
+	len = (unsigned long long)si.totalram * si.mem_unit / 4;
+	len &= ~(unsigned long long)(self->page - 1);
+	for (; len >= (unsigned long long)self->page; len /= 2) {
+		if (!ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd))
+			break;
+	}
+	ASSERT_LE(self->page, len);
+	close(buf_fd);
+	/* the quickest of three: a warm allocation, as the child's is */
+	for (i = 0; i < 3; i++) {
+		t = ion_now_us();
+		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd));
+		t = ion_now_us() - t;
+		close(buf_fd);
+		once = once < 0 || t < once ? t : once;
+	}
+	if (once < 20000)
+		SKIP(return, "an allocation of %llu bytes takes %lld us: too short to tell",
+		     len, once);
+
+	/* what dying costs with the whole buffer allocated: the debug kernel's is long */
 	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		unsigned long long len = 64ULL << 20;
-		int buf_fd;
-
 		close(ready[0]);
-		if (write(ready[1], "r", 1) != 1)
+		if (ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd) ||
+		    write(ready[1], "a", 1) != 1)
 			_exit(2);
-		for (;;) {
-			if (!ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd))
-				close(buf_fd);
-			else if (len > (unsigned long long)self->page)
-				len /= 2;
-		}
+		pause();
+		_exit(3);
 	}
 	close(ready[1]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	close(ready[0]);
-	usleep(50 * 1000);
+	t = ion_now_us();
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
+	teardown = ion_now_us() - t;
+
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(ready[0]);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd);
+		/* the allocation ran to its end: the kill did not stop it */
+		_exit(3);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+	usleep(once / 20);
+	t = ion_now_us();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	died = ion_now_us() - t;
+	TH_LOG("%llu bytes: %lld us; killed 1/20 into it, died %lld us later (%lld us whole)",
+	       len, once, died, teardown);
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("exit status %d", WEXITSTATUS(status));
 	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+	EXPECT_GT(teardown + once / 2, died);
 	EXPECT_EQ(before, ion_heap_debugfs_value(self->heap, "buffers"));
 }
 
@@ -457,7 +515,7 @@ TEST_F(ion, align)
 
 TEST_F(ion, debugfs_accounting)
 {
-	char path[128], line[256], comm[32] = "";
+	char path[300], line[256], comm[32] = "";
 	ion_user_handle_t handle;
 	int found = 0;
 	FILE *f;
@@ -485,7 +543,7 @@ TEST_F(ion, debugfs_accounting)
 	fclose(f);
 	EXPECT_TRUE(found);
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/ion/clients/%d-%s", getpid(), comm);
+	ASSERT_EQ(1, ion_client_files(getpid(), comm, path, sizeof(path)));
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f) TH_LOG("%s", path);
 	found = 0;
@@ -500,6 +558,151 @@ TEST_F(ion, debugfs_accounting)
 	fclose(f);
 	EXPECT_TRUE(found);
 	EXPECT_EQ(0, ion_legacy_free(self->fd, handle));
+}
+
+/*
+ * A process name with '/', which debugfs refuses in a file name, still
+ * gets its client file, with '!' for '/'.
+ */
+TEST(debugfs_client_name_with_slash)
+{
+	char path[300];
+	int fd;
+
+	if (access(ION_CLIENTS, R_OK))
+		SKIP(return, "no %s", ION_CLIENTS);
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "ion/slash", 0, 0, 0));
+	fd = open(ION_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, ion_client_files(getpid(), "ion!slash", path, sizeof(path)));
+	close(fd);
+	EXPECT_EQ(0, ion_client_files(getpid(), "ion!slash", NULL, 0));
+}
+
+static long ion_open_close_ns(void)
+{
+	struct timespec t0, t1;
+	int fd;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = open(ION_DEV, O_RDWR | O_CLOEXEC);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return (t1.tv_sec - t0.tv_sec) * 1000000000L + t1.tv_nsec - t0.tv_nsec;
+}
+
+static int ion_cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* median time of an open of /dev/ion (which also creates a client file) */
+static long ion_open_median_ns(void)
+{
+	long t[65];
+	int i;
+
+	for (i = 0; i < 65; i++) {
+		t[i] = ion_open_close_ns();
+		if (t[i] < 0)
+			return -1;
+	}
+	qsort(t, 65, sizeof(t[0]), ion_cmp_long);
+	return t[32];
+}
+
+#define ION_MANY_CLIENTS	8000
+
+/*
+ * Opening /dev/ion costs the same with thousands of clients of the same
+ * name (one process's) as with none: creating a client must not look at
+ * the others.
+ */
+TEST(open_cost_with_many_clients)
+{
+	struct rlimit rl = { ION_MANY_CLIENTS + 100, ION_MANY_CLIENTS + 100 };
+	long few, many;
+	int *fds, i, n;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		SKIP(return, "RLIMIT_NOFILE %d: %s", ION_MANY_CLIENTS + 100,
+		     strerror(errno));
+	fds = calloc(ION_MANY_CLIENTS, sizeof(*fds));
+	ASSERT_NE(NULL, fds);
+	few = ion_open_median_ns();
+	ASSERT_LT(0, few);
+	for (n = 0; n < ION_MANY_CLIENTS; n++) {
+		fds[n] = open(ION_DEV, O_RDWR | O_CLOEXEC);
+		if (fds[n] < 0)
+			break;
+	}
+	many = n == ION_MANY_CLIENTS ? ion_open_median_ns() : -1;
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	ASSERT_EQ(ION_MANY_CLIENTS, n) TH_LOG("open: %s", strerror(errno));
+	ASSERT_LT(0, many);
+	TH_LOG("open of /dev/ion: %ld ns, with %d clients %ld ns", few,
+	       ION_MANY_CLIENTS, many);
+	/* the same, within the noise of a loaded machine */
+	EXPECT_LT(many, 3 * few + 20000);
+}
+
+FIXTURE(contig) {
+	int fd;
+	unsigned int mask;
+};
+
+FIXTURE_SETUP(contig)
+{
+	struct ion_heap_data heap;
+
+	self->fd = open(ION_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0)
+		SKIP(return, "%s: %s", ION_DEV, strerror(errno));
+	if (ion_find_heap(self->fd, "ion_system_contig_heap", &heap))
+		SKIP(return, "no ion_system_contig_heap");
+	self->mask = ION_HEAP(heap.heap_id);
+}
+
+FIXTURE_TEARDOWN(contig)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/*
+ * 1024 allocations in a row of each size from a page to 4 MiB (every order,
+ * and lengths between two orders) from the contiguous heap all succeed: a
+ * freed buffer gives its whole block back to the page allocator.  About 5 s
+ * in the normal kernel, longer in the debug one.
+ */
+TEST_F_TIMEOUT(contig, repeated_sizes, 300)
+{
+	static const unsigned long sizes[] = {
+		4096, 3 * 4096, 8192, 16384, 32768, 65536, 131072, 262144,
+		524288, 1 << 20, (1 << 20) + 4096, 2 << 20, (2 << 20) + 4096,
+		3 << 20, 4 << 20,
+	};
+	unsigned int i, n, failed, total = 0;
+	int buf_fd;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		for (n = 0, failed = 0; n < 1024; n++) {
+			if (ion_new_alloc(self->fd, sizes[i], self->mask, 0, &buf_fd)) {
+				failed++;
+				continue;
+			}
+			close(buf_fd);
+		}
+		EXPECT_EQ(0, failed) TH_LOG("%lu bytes: %u of 1024 failed", sizes[i], failed);
+		total += failed;
+	}
+	EXPECT_EQ(0, total);
 }
 
 TEST(heap_query)

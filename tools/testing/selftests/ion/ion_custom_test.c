@@ -16,7 +16,6 @@
 
 #define ION_SAMPLE_HEAP_NAME	"sample_heap"
 #define ION_CUSTOM_LEN		(3 * 4096)
-#define ION_CLIENTS		"/sys/kernel/debug/ion/clients"
 
 /* The id of the sample heap, or -1 when it is not registered. */
 static int ion_sample_heap_id(int fd)
@@ -114,23 +113,10 @@ TEST_F(custom, buffer_info)
 	close(buf_fd);
 }
 
-/* Clients in ION's debugfs named "<pid>-@name", or -1 without debugfs. */
+/* Clients of @name in ION's debugfs, or -1 without debugfs. */
 static int ion_count_clients(const char *name)
 {
-	DIR *dir = opendir(ION_CLIENTS);
-	struct dirent *d;
-	const char *dash;
-	int n = 0;
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		dash = strchr(d->d_name, '-');
-		if (dash && !strcmp(dash + 1, name))
-			n++;
-	}
-	closedir(dir);
-	return n;
+	return ion_client_files(-1, name, NULL, 0);
 }
 
 /* Succeeds if the handler's own client is gone after each call. */

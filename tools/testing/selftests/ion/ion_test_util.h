@@ -3,9 +3,11 @@
 #ifndef ION_TEST_UTIL_H
 #define ION_TEST_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -15,6 +17,7 @@
 
 #define ION_DEV			"/dev/ion"
 #define ION_LEGACY_PARAM	"/sys/module/ion/parameters/legacy_abi"
+#define ION_CLIENTS		"/sys/kernel/debug/ion/clients"
 
 /* ioctl() returning -errno, so that tests can compare in one line */
 static inline int ion_ioctl(int fd, unsigned long req, void *arg)
@@ -126,6 +129,48 @@ static inline int ion_next_fd(void)
 	if (fd >= 0)
 		close(fd);
 	return fd;
+}
+
+/*
+ * 1 when @file, an entry of ION_CLIENTS, is a client file
+ * "<pid>-<name>-<serial>" of @name, and of @pid unless @pid is -1
+ */
+static inline int ion_client_file_is(const char *file, long pid,
+				     const char *name)
+{
+	const char *p = strchr(file, '-');
+	size_t len = strlen(name);
+
+	if (!p || (pid >= 0 && strtol(file, NULL, 10) != pid))
+		return 0;
+	p++;
+	if (strncmp(p, name, len) || p[len] != '-' || !p[len + 1])
+		return 0;
+	return strspn(p + len + 1, "0123456789") == strlen(p + len + 1);
+}
+
+/*
+ * The number of client files of @name (and of @pid unless -1); the path of
+ * the last one in @path; -1 without ION debugfs
+ */
+static inline int ion_client_files(long pid, const char *name, char *path,
+				   size_t size)
+{
+	DIR *dir = opendir(ION_CLIENTS);
+	struct dirent *d;
+	int n = 0;
+
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		if (!ion_client_file_is(d->d_name, pid, name))
+			continue;
+		n++;
+		if (path)
+			snprintf(path, size, "%s/%s", ION_CLIENTS, d->d_name);
+	}
+	closedir(dir);
+	return n;
 }
 
 #endif /* ION_TEST_UTIL_H */
