@@ -61,7 +61,8 @@ static void ion_stats_total_bytes(struct kunit *test)
 	struct ion_buffer *buffer;
 	unsigned long before;
 
-	ion_kunit_wait_release(true);
+	/* let the releases of earlier cases finish first */
+	ion_kunit_wait_release(!ion_buffer_total_bytes());
 	before = ion_buffer_total_bytes();
 	buffer = ion_buffer_create(ion_default_device(), ION_STATS_TEST_LEN, 0,
 				   ION_HEAP_SYSTEM_MASK, 0);
