@@ -68,17 +68,30 @@ struct ion_buffer_attachment {
 static const struct dma_buf_ops ion_dma_buf_ops;
 static const struct dma_buf_ops ion_dma_buf_ro_ops;
 
-static struct sg_table *ion_buffer_dup_sg_table(struct sg_table *table)
+/*
+ * An attachment's own copy of the buffer's table, whose entries are no
+ * longer than the importer's DMA segments may be: a contiguous block of a
+ * megabyte is one entry in the buffer's table, but a device that maps at
+ * most 64 KiB per segment gets it as sixteen entries (contiguous still).
+ */
+static struct sg_table *ion_buffer_dup_sg_table(struct sg_table *table,
+						struct device *dev)
 {
+	unsigned int max_seg = max_t(unsigned int, PAGE_SIZE,
+				     round_down(dma_get_max_seg_size(dev), PAGE_SIZE));
 	struct scatterlist *sg, *new_sg;
 	struct sg_table *new_table;
+	unsigned int nents = 0;
 	int ret, i;
+
+	for_each_sgtable_sg(table, sg, i)
+		nents += DIV_ROUND_UP(sg->length, max_seg);
 
 	new_table = kzalloc(sizeof(*new_table), GFP_KERNEL);
 	if (!new_table)
 		return ERR_PTR(-ENOMEM);
 
-	ret = sg_alloc_table(new_table, table->orig_nents, GFP_KERNEL);
+	ret = sg_alloc_table(new_table, nents, GFP_KERNEL);
 	if (ret) {
 		kfree(new_table);
 		return ERR_PTR(-ENOMEM);
@@ -86,8 +99,16 @@ static struct sg_table *ion_buffer_dup_sg_table(struct sg_table *table)
 
 	new_sg = new_table->sgl;
 	for_each_sgtable_sg(table, sg, i) {
-		sg_set_page(new_sg, sg_page(sg), sg->length, sg->offset);
-		new_sg = sg_next(new_sg);
+		unsigned int done, len;
+
+		for (done = 0; done < sg->length; done += len) {
+			unsigned int off = sg->offset + done;
+
+			len = min(sg->length - done, max_seg);
+			sg_set_page(new_sg, nth_page(sg_page(sg), off >> PAGE_SHIFT),
+				    len, offset_in_page(off));
+			new_sg = sg_next(new_sg);
+		}
 	}
 	return new_table;
 }
@@ -266,7 +287,7 @@ static int ion_buffer_attach(struct dma_buf *dmabuf,
 	if (!a)
 		return -ENOMEM;
 
-	table = ion_buffer_dup_sg_table(buffer->sg_table);
+	table = ion_buffer_dup_sg_table(buffer->sg_table, attachment->dev);
 	if (IS_ERR(table)) {
 		kfree(a);
 		return PTR_ERR(table);

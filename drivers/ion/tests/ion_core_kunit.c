@@ -704,6 +704,51 @@ static void ion_core_attach_map(struct kunit *test)
 	dma_buf_detach(buffer->dmabuf, attach);
 }
 
+/*
+ * An importer that maps at most 64 KiB per DMA segment gets a contiguous
+ * megabyte as sixteen entries, in order, never one it cannot map.
+ */
+static void ion_core_attach_max_segment(struct kunit *test)
+{
+	struct device_dma_parameters *parms;
+	struct dma_buf_attachment *attach;
+	struct ion_buffer *buffer;
+	struct scatterlist *sg;
+	struct sg_table *sgt;
+	struct device *kdev;
+	struct page *next;
+	int i;
+
+	kdev = kunit_device_register(test, "ion_kunit_seg_dev");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kdev);
+	parms = kunit_kzalloc(test, sizeof(*parms), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, parms);
+	kdev->dma_parms = parms;
+	dma_set_max_seg_size(kdev, SZ_64K);
+	kdev->dma_mask = &kdev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, 0, dma_set_mask_and_coherent(kdev, DMA_BIT_MASK(64)));
+
+	buffer = ion_core_alloc(test, ion_default_device(), SZ_1M, 0,
+				ION_HEAP_SYSTEM_CONTIG_MASK, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buffer);
+	KUNIT_ASSERT_EQ(test, buffer->sg_table->orig_nents, 1);
+
+	attach = dma_buf_attach(buffer->dmabuf, kdev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, attach);
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sgt);
+	KUNIT_EXPECT_EQ(test, sgt->orig_nents, SZ_1M / SZ_64K);
+	next = sg_page(buffer->sg_table->sgl);
+	for_each_sgtable_sg(sgt, sg, i) {
+		KUNIT_EXPECT_EQ(test, sg->length, SZ_64K);
+		KUNIT_EXPECT_EQ(test, sg->offset, 0);
+		KUNIT_EXPECT_PTR_EQ(test, sg_page(sg), next);
+		next = nth_page(next, SZ_64K >> PAGE_SHIFT);
+	}
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	dma_buf_detach(buffer->dmabuf, attach);
+}
+
 /* dma_sync_sg_for_device calls on one device, seen by their tracepoint */
 struct ion_core_sync_count {
 	struct device *dev;
@@ -828,6 +873,7 @@ static struct kunit_case ion_core_test_cases[] = {
 	KUNIT_CASE(ion_core_kmap_counted),
 	KUNIT_CASE_PARAM(ion_core_kmap_pages, ion_core_kmap_gen_params),
 	KUNIT_CASE_PARAM(ion_core_attach_map, ion_core_heap_gen_params),
+	KUNIT_CASE(ion_core_attach_max_segment),
 	KUNIT_CASE(ion_core_ioctl_sync),
 	{}
 };
