@@ -534,11 +534,12 @@ static void fi_check_ion_open(struct __test_metadata *_metadata,
 	 * (a failure injected into debugfs) still works, as the kernel's
 	 * debugfs rules want.  Without an injected failure it has its file.
 	 */
-	if (c->injected)
+	if (c->injected) {
 		EXPECT_GE(c->before.clients + 1, c->after.clients);
-	else
+	} else {
 		EXPECT_EQ(c->before.clients + 1, c->after.clients)
 			TH_LOG("the new client has no debugfs file");
+	}
 	EXPECT_LE(c->before.clients, c->after.clients);
 	EXPECT_EQ(0, ion_ioctl(c->out_fd, ION_IOC_HEAP_QUERY, &c->arg.query));
 }
