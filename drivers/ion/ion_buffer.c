@@ -57,12 +57,14 @@ MODULE_PARM_DESC(mem_accounting,
  * @table: the attachment's own copy of the buffer's sg_table
  * @list: entry in buffer->attachments
  * @mapped: @table is DMA mapped for @dev
+ * @dir: the direction @table is mapped in
  */
 struct ion_buffer_attachment {
 	struct device *dev;
 	struct sg_table *table;
 	struct list_head list;
 	bool mapped;
+	enum dma_data_direction dir;
 };
 
 static const struct dma_buf_ops ion_dma_buf_ops;
@@ -240,7 +242,9 @@ void ion_buffer_kmap_put(struct ion_buffer *buffer)
 /*
  * Cache maintenance between the CPU and every device with a mapped
  * attachment: @for_cpu hands the devices' writes to the CPU (begin CPU
- * access), otherwise the CPU's writes go to the devices.
+ * access), otherwise the CPU's writes go to the devices.  Each device is
+ * synced in the direction of its mapping, as the DMA API wants, whatever
+ * @direction the CPU asked for.
  */
 static void ion_buffer_sync(struct ion_buffer *buffer,
 			    enum dma_data_direction direction, bool for_cpu)
@@ -258,9 +262,9 @@ static void ion_buffer_sync(struct ion_buffer *buffer,
 		if (!a->mapped)
 			continue;
 		if (for_cpu)
-			dma_sync_sgtable_for_cpu(a->dev, a->table, direction);
+			dma_sync_sgtable_for_cpu(a->dev, a->table, a->dir);
 		else
-			dma_sync_sgtable_for_device(a->dev, a->table, direction);
+			dma_sync_sgtable_for_device(a->dev, a->table, a->dir);
 	}
 	mutex_unlock(&buffer->lock);
 }
@@ -331,6 +335,7 @@ static struct sg_table *ion_buffer_map_dma_buf(struct dma_buf_attachment *attach
 		return ERR_PTR(ret);
 
 	mutex_lock(&buffer->lock);
+	a->dir = direction;
 	a->mapped = true;
 	mutex_unlock(&buffer->lock);
 	return a->table;
