@@ -208,10 +208,29 @@ int ion_buffer_get_name(int buf_fd, char *name, size_t len)
 	return ret;
 }
 
+/*
+ * One ioctl through a /dev/ion of our own: the caller's descriptor may be
+ * of another backend, or none.  0, -EOPNOTSUPP when there is no ION
+ * device, or the ioctl's -errno.
+ */
+static int ion_private_ioctl(unsigned long request, void *arg)
+{
+	int ret, ion_fd, err;
+
+	ion_fd = open(ion_dev_path, O_RDONLY | O_CLOEXEC);
+	if (ion_fd < 0)
+		return errno == ENOENT || errno == ENODEV || errno == ENXIO ?
+		       -EOPNOTSUPP : -errno;
+	ret = ioctl(ion_fd, request, arg);
+	err = errno;
+	close(ion_fd);
+	return ret < 0 ? -err : 0;
+}
+
 int ion_share_readonly(int buf_fd, int *ro_fd)
 {
 	struct ion_share_ro_data data = { .fd = buf_fd };
-	int ret, ion_fd, err;
+	int ret;
 
 	if (!ro_fd)
 		return -EINVAL;
@@ -223,24 +242,15 @@ int ion_share_readonly(int buf_fd, int *ro_fd)
 	 * memory: reopening /proc/self/fd/N does not work for dma-bufs.  ION
 	 * does it with ION_IOC_SHARE_RO; other exporters cannot.
 	 */
-	ion_fd = open(ion_dev_path, O_RDONLY | O_CLOEXEC);
-	if (ion_fd < 0)
-		return errno == ENOENT || errno == ENODEV || errno == ENXIO ?
-		       -EOPNOTSUPP : -errno;
-	ret = ioctl(ion_fd, ION_IOC_SHARE_RO, &data);
-	err = errno;
-	close(ion_fd);
+	ret = ion_private_ioctl(ION_IOC_SHARE_RO, &data);
 	if (ret < 0)
 		/* EINVAL: a dma-buf of another exporter (udmabuf, heaps) */
-		return err == ENOTTY || err == EINVAL ? -EOPNOTSUPP : -err;
+		return ret == -ENOTTY || ret == -EINVAL ? -EOPNOTSUPP : ret;
 	*ro_fd = data.ro_fd;
 	return 0;
 }
 
-/*
- * ION_IOC_BUFFER_PROT through a /dev/ion of our own: the caller's
- * descriptor may be of another backend, or none.
- */
+/* ION_IOC_BUFFER_PROT through a /dev/ion of our own. */
 static int ion_buffer_prot_ioctl(int buf_fd, unsigned int flags,
 				 unsigned int *prot)
 {
@@ -248,20 +258,14 @@ static int ion_buffer_prot_ioctl(int buf_fd, unsigned int flags,
 		.size = sizeof(data), .flags = flags, .fd = buf_fd,
 		.prot = *prot,
 	};
-	int ret, ion_fd, err;
+	int ret;
 
 	ret = ion_fd_check_dmabuf(buf_fd);
 	if (ret < 0)
 		return ret;
-	ion_fd = open(ion_dev_path, O_RDONLY | O_CLOEXEC);
-	if (ion_fd < 0)
-		return errno == ENOENT || errno == ENODEV || errno == ENXIO ?
-		       -EOPNOTSUPP : -errno;
-	ret = ioctl(ion_fd, ION_IOC_BUFFER_PROT, &data);
-	err = errno;
-	close(ion_fd);
+	ret = ion_private_ioctl(ION_IOC_BUFFER_PROT, &data);
 	if (ret < 0)
-		return err == ENOTTY ? -EOPNOTSUPP : -err;
+		return ret == -ENOTTY ? -EOPNOTSUPP : ret;
 	*prot = data.prot;
 	return 0;
 }
