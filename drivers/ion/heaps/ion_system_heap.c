@@ -393,6 +393,11 @@ static int ion_system_heap_allocate(struct ion_heap *heap,
 		size_remaining -= page_size(page);
 		max_order = compound_order(page);
 		i++;
+		/*
+		 * Up to half of RAM in one call: without preemption, a CPU
+		 * would be held for seconds (a soft lockup on a slow one).
+		 */
+		cond_resched();
 	}
 
 	table = kzalloc(sizeof(*table), GFP_KERNEL);
@@ -414,8 +419,10 @@ free_table:
 	kfree(table);
 free_pages:
 	/* Still zero and never seen by anyone: straight back to the allocator. */
-	list_for_each_entry_safe(page, tmp_page, &pages, lru)
+	list_for_each_entry_safe(page, tmp_page, &pages, lru) {
 		__free_pages(page, compound_order(page));
+		cond_resched();
+	}
 	return ret;
 }
 
