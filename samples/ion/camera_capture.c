@@ -67,6 +67,8 @@
 #define BPP		3
 /* Buffers per queue, as a HAL keeps a few in flight. */
 #define NBUFS		4
+/* The most buffers a scenario gives one queue. */
+#define QUEUE_MAX	8
 /* What user space writes into a buffer before queueing it. */
 #define POISON		0x5a
 /* Frames a looped-back capture may take before the output reaches it. */
@@ -105,6 +107,14 @@ struct frame_buf {
 	int zone;
 	unsigned char *map;
 	size_t size;
+};
+
+/* One queue of a video node and the ION buffers allocated for it. */
+struct frame_queue {
+	int fd;
+	unsigned int type;
+	int n;				/* buffers allocated in bufs[] */
+	struct frame_buf bufs[QUEUE_MAX];
 };
 
 /* A V4L2 video node and what QUERYCAP said about it. */
@@ -305,6 +315,28 @@ static void buf_free(struct frame_buf *b)
 }
 
 /*
+ * The CPU writes @len bytes of @data at the start of @b and POISON in the
+ * rest, between DMA_BUF_IOCTL_SYNC start and end.
+ */
+static int buf_write(struct frame_buf *b, const unsigned char *data, size_t len)
+{
+	if (buf_sync(b, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE))
+		return fail("DMA_BUF_IOCTL_SYNC start");
+	if (len)
+		memcpy(b->map, data, len);
+	memset(b->map + len, POISON, b->size - len);
+	if (buf_sync(b, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE))
+		return fail("DMA_BUF_IOCTL_SYNC end");
+	return 0;
+}
+
+/* Poison a buffer, so that its next frame must be written anew. */
+static int buf_poison(struct frame_buf *b)
+{
+	return buf_write(b, NULL, 0);
+}
+
+/*
  * A buffer of at least @len bytes from @heap through @src, bound to a zone
  * of its own and mapped; every byte set to POISON.
  */
@@ -348,27 +380,13 @@ static int buf_alloc(struct frame_buf *b, enum buf_source src,
 		fail("mmap of the buffer");
 		goto free_buf;
 	}
-	if (buf_sync(b, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE))
-		goto free_buf;
-	memset(b->map, POISON, b->size);
-	if (buf_sync(b, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE))
+	if (buf_poison(b))
 		goto free_buf;
 	return 0;
 
 free_buf:
 	buf_free(b);
 	return -1;
-}
-
-/* Poison a buffer again, so that its next frame must be written anew. */
-static int buf_poison(struct frame_buf *b)
-{
-	if (buf_sync(b, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE))
-		return fail("DMA_BUF_IOCTL_SYNC start");
-	memset(b->map, POISON, b->size);
-	if (buf_sync(b, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE))
-		return fail("DMA_BUF_IOCTL_SYNC end");
-	return 0;
 }
 
 /* Does the CPU's view of @b start with the @len bytes at @want? */
@@ -678,6 +696,41 @@ static void stream_stop(int fd, unsigned int type)
 	xioctl(fd, VIDIOC_REQBUFS, &req);
 }
 
+/* Allocate @count more buffers of @size for @q (see buf_alloc()). */
+static int queue_alloc(struct frame_queue *q, int count, enum buf_source src,
+		       const struct heap *heap, size_t size)
+{
+	while (count--) {
+		if (q->n == QUEUE_MAX) {
+			errno = ENOBUFS;
+			return fail("more than %d buffers on one queue", QUEUE_MAX);
+		}
+		if (buf_alloc(&q->bufs[q->n], src, heap, size))
+			return -1;
+		q->n++;
+	}
+	return 0;
+}
+
+/* Queue every buffer of @q, buffer i at index i, @bytesused each. */
+static int queue_all(struct frame_queue *q, unsigned int bytesused)
+{
+	int i;
+
+	for (i = 0; i < q->n; i++)
+		if (qbuf(q->fd, q->type, i, &q->bufs[i], bytesused))
+			return fail("VIDIOC_QBUF of buffer %d", i);
+	return 0;
+}
+
+/* Stop @q, so that the driver lets go of its buffers, and free them. */
+static void queue_release(struct frame_queue *q)
+{
+	stream_stop(q->fd, q->type);
+	while (q->n)
+		buf_free(&q->bufs[--q->n]);
+}
+
 static int node_open(const struct node *n)
 {
 	int fd = open(n->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -712,13 +765,12 @@ static const char *mode_name(int allocator)
 /* Stream @frames colour-bar frames from the camera into ION buffers. */
 static int scenario_capture(int allocator, const struct heap *heap, enum buf_source src)
 {
-	const unsigned int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	struct frame_buf bufs[NBUFS];
+	struct frame_queue q = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
 	const struct node *cam;
 	struct v4l2_pix_format pix;
 	struct v4l2_buffer buf;
-	int fd, i, n = 0, ret = -1;
 	unsigned int last_seq = 0;
+	int i, ret = -1;
 
 	cam = vivid_camera(allocator);
 	if (!cam)
@@ -726,51 +778,38 @@ static int scenario_capture(int allocator, const struct heap *heap, enum buf_sou
 			    mode_name(allocator), allocator);
 	if (!heap->found)
 		return skip("no ION heap of that type");
-	fd = node_open(cam);
-	if (fd < 0)
+	q.fd = node_open(cam);
+	if (q.fd < 0)
 		return -1;
 	printf("#   %s (vivid instance %d, %s), buffers from %s through %s\n",
 	       cam->path, cam->instance, mode_name(allocator), heap->name,
 	       source_names[src]);
-	if (camera_setup(fd, &pix) || reqbufs(fd, type, NBUFS))
-		goto close_fd;
-	for (n = 0; n < NBUFS; n++) {
-		if (buf_alloc(&bufs[n], src, heap, pix.sizeimage))
-			goto free_bufs;
-		if (qbuf(fd, type, n, &bufs[n], 0)) {
-			fail("VIDIOC_QBUF of buffer %d", n);
-			n++;
-			goto free_bufs;
-		}
-	}
-	if (streamon(fd, type))
-		goto free_bufs;
+	if (camera_setup(q.fd, &pix) || reqbufs(q.fd, q.type, NBUFS) ||
+	    queue_alloc(&q, NBUFS, src, heap, pix.sizeimage) || queue_all(&q, 0) ||
+	    streamon(q.fd, q.type))
+		goto release;
 	for (i = 0; i < frames; i++) {
-		if (dqbuf(fd, type, &buf))
-			goto stop;
-		if (buf.bytesused != pix.sizeimage || buf.m.fd != bufs[buf.index].fd ||
+		if (dqbuf(q.fd, q.type, &buf))
+			goto release;
+		if (buf.bytesused != pix.sizeimage || buf.m.fd != q.bufs[buf.index].fd ||
 		    (i && buf.sequence <= last_seq)) {
 			errno = EIO;
 			fail("buffer %u: %u bytes, fd %d, sequence %u after %u",
 			     buf.index, buf.bytesused, buf.m.fd, buf.sequence, last_seq);
-			goto stop;
+			goto release;
 		}
 		last_seq = buf.sequence;
-		if (frame_check(&bufs[buf.index], buf.sequence, buf.bytesused, colour_bars,
+		if (frame_check(&q.bufs[buf.index], buf.sequence, buf.bytesused, colour_bars,
 				"the 100% colour bars"))
-			goto stop;
-		if (buf_poison(&bufs[buf.index]) ||
-		    qbuf(fd, type, buf.index, &bufs[buf.index], 0))
-			goto stop;
+			goto release;
+		if (buf_poison(&q.bufs[buf.index]) ||
+		    qbuf(q.fd, q.type, buf.index, &q.bufs[buf.index], 0))
+			goto release;
 	}
 	ret = 0;
-stop:
-	stream_stop(fd, type);
-free_bufs:
-	while (n--)
-		buf_free(&bufs[n]);
-close_fd:
-	close(fd);
+release:
+	queue_release(&q);
+	close(q.fd);
 	return ret;
 }
 
@@ -782,55 +821,52 @@ close_fd:
  * scenario tries another buffer, holding the ones before, REFUSE_TRIES
  * times at most.
  */
-#define REFUSE_TRIES	8
+#define REFUSE_TRIES	QUEUE_MAX
 static int scenario_refuse(enum buf_source src)
 {
-	const unsigned int type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	struct frame_buf bufs[REFUSE_TRIES];
+	struct frame_queue q = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
 	struct v4l2_pix_format pix;
 	const struct node *cam;
-	int fd, n = 0, ret = -1;
+	int ret = -1;
 
 	cam = vivid_camera(1);
 	if (!cam)
 		return skip("no vivid instance with vb2-dma-contig (vivid.allocators=1)");
 	if (!heap_system.found)
 		return skip("no ION system heap");
-	fd = node_open(cam);
-	if (fd < 0)
+	q.fd = node_open(cam);
+	if (q.fd < 0)
 		return -1;
 	printf("#   %s (vivid instance %d, vb2-dma-contig), a buffer from %s through %s\n",
 	       cam->path, cam->instance, heap_system.name, source_names[src]);
-	if (camera_setup(fd, &pix))
-		goto close_fd;
+	if (camera_setup(q.fd, &pix))
+		goto release;
+	/* Each try holds the buffers before it: none of them may come again. */
 	for (;;) {
-		if (n == REFUSE_TRIES) {
+		if (q.n == REFUSE_TRIES) {
 			errno = 0;
-			fail("vb2-dma-contig took %d system-heap buffers in a row", n);
-			goto free_bufs;
+			fail("vb2-dma-contig took %d system-heap buffers in a row", q.n);
+			goto release;
 		}
-		if (reqbufs(fd, type, 1) || buf_alloc(&bufs[n], src, &heap_system, pix.sizeimage))
-			goto stop;
-		if (qbuf(fd, type, 0, &bufs[n++], 0))
+		if (reqbufs(q.fd, q.type, 1) ||
+		    queue_alloc(&q, 1, src, &heap_system, pix.sizeimage))
+			goto release;
+		if (qbuf(q.fd, q.type, 0, &q.bufs[q.n - 1], 0))
 			break;
 		printf("#   buffer %d: VIDIOC_QBUF took it (its pages happen to lie in order)\n",
-		       n);
-		stream_stop(fd, type);
+		       q.n);
+		stream_stop(q.fd, q.type);
 	}
 	if (errno != EFAULT) {
 		fail("VIDIOC_QBUF failed, but not with EFAULT");
-		goto stop;
+		goto release;
 	}
 	printf("#   VIDIOC_QBUF: %s (EFAULT): not one contiguous chunk for DMA\n",
 	       strerror(errno));
 	ret = 0;
-stop:
-	stream_stop(fd, type);
-free_bufs:
-	while (n--)
-		buf_free(&bufs[n]);
-close_fd:
-	close(fd);
+release:
+	queue_release(&q);
+	close(q.fd);
 	return ret;
 }
 
@@ -861,14 +897,13 @@ static int loop_timings(int cap, int out)
  */
 static int scenario_loopback(enum buf_source src)
 {
-	const unsigned int ctype = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	const unsigned int otype = V4L2_BUF_TYPE_VIDEO_OUTPUT;
-	struct frame_buf cbufs[NBUFS], obufs[NBUFS];
+	struct frame_queue cq = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct frame_queue oq = { .fd = -1, .type = V4L2_BUF_TYPE_VIDEO_OUTPUT };
 	static unsigned char picture[WIDTH * HEIGHT * BPP];
 	char ctrl_name[40], item[40];
 	struct v4l2_pix_format cpix, opix;
 	const struct node *cam, *out;
-	int cfd, ofd = -1, nc = 0, no = 0, looped = 0, i, ret = -1;
+	int looped = 0, i, ret = -1;
 	struct v4l2_buffer buf;
 
 	cam = vivid_camera(0);
@@ -877,54 +912,39 @@ static int scenario_loopback(enum buf_source src)
 		return skip("no vivid instance with vb2-vmalloc and a video output");
 	if (!heap_system.found)
 		return skip("no ION system heap");
-	cfd = node_open(cam);
-	if (cfd < 0)
+	cq.fd = node_open(cam);
+	if (cq.fd < 0)
 		return -1;
-	ofd = node_open(out);
-	if (ofd < 0)
+	oq.fd = node_open(out);
+	if (oq.fd < 0)
 		goto close_fds;
 	printf("#   %s -> HDMI -> %s (vivid instance %d), buffers from %s through %s\n",
 	       out->path, cam->path, cam->instance, heap_system.name, source_names[src]);
 	snprintf(ctrl_name, sizeof(ctrl_name), "HDMI %03d-0 Is Connected To", cam->instance);
 	snprintf(item, sizeof(item), "Output HDMI %03d-0", cam->instance);
-	if (route_select(ofd, 1, "HDMI") || route_select(cfd, 0, "HDMI") ||
-	    loop_timings(cfd, ofd) || ctrl_set(cfd, ctrl_name, item, 0) ||
-	    ctrl_set(cfd, "OSD Text Mode", "None", 0) ||
-	    format_set(cfd, ctype, V4L2_PIX_FMT_RGB24, &cpix) ||
-	    format_set(ofd, otype, V4L2_PIX_FMT_RGB24, &opix) ||
-	    reqbufs(ofd, otype, NBUFS) || reqbufs(cfd, ctype, NBUFS))
+	if (route_select(oq.fd, 1, "HDMI") || route_select(cq.fd, 0, "HDMI") ||
+	    loop_timings(cq.fd, oq.fd) || ctrl_set(cq.fd, ctrl_name, item, 0) ||
+	    ctrl_set(cq.fd, "OSD Text Mode", "None", 0) ||
+	    format_set(cq.fd, cq.type, V4L2_PIX_FMT_RGB24, &cpix) ||
+	    format_set(oq.fd, oq.type, V4L2_PIX_FMT_RGB24, &opix) ||
+	    reqbufs(oq.fd, oq.type, NBUFS) || reqbufs(cq.fd, cq.type, NBUFS))
 		goto disconnect;
 
 	fill_picture(picture, 0);
-	for (no = 0; no < NBUFS; no++) {
-		if (buf_alloc(&obufs[no], src, &heap_system, opix.sizeimage))
-			goto free_bufs;
-		if (buf_sync(&obufs[no], DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE))
-			goto free_bufs_next;
-		memcpy(obufs[no].map, picture, sizeof(picture));
-		if (buf_sync(&obufs[no], DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE))
-			goto free_bufs_next;
-		if (qbuf(ofd, otype, no, &obufs[no], opix.sizeimage)) {
-			fail("VIDIOC_QBUF of output buffer %d", no);
-			goto free_bufs_next;
-		}
-	}
-	for (nc = 0; nc < NBUFS; nc++) {
-		if (buf_alloc(&cbufs[nc], src, &heap_system, cpix.sizeimage))
-			goto free_bufs;
-		if (qbuf(cfd, ctype, nc, &cbufs[nc], 0)) {
-			fail("VIDIOC_QBUF of capture buffer %d", nc);
-			nc++;
-			goto free_bufs;
-		}
-	}
+	if (queue_alloc(&oq, NBUFS, src, &heap_system, opix.sizeimage))
+		goto release;
+	for (i = 0; i < oq.n; i++)
+		if (buf_write(&oq.bufs[i], picture, sizeof(picture)))
+			goto release;
 	/* The output first, so that the capture finds a frame to copy. */
-	if (streamon(ofd, otype) || streamon(cfd, ctype))
-		goto stop;
+	if (queue_all(&oq, opix.sizeimage) ||
+	    queue_alloc(&cq, NBUFS, src, &heap_system, cpix.sizeimage) ||
+	    queue_all(&cq, 0) || streamon(oq.fd, oq.type) || streamon(cq.fd, cq.type))
+		goto release;
 	for (i = 0; looped < frames;) {
 		struct pollfd pfd[2] = {
-			{ .fd = cfd, .events = POLLIN },
-			{ .fd = ofd, .events = POLLOUT },
+			{ .fd = cq.fd, .events = POLLIN },
+			{ .fd = oq.fd, .events = POLLOUT },
 		};
 
 		ret = poll(pfd, 2, FRAME_TIMEOUT_MS);
@@ -932,54 +952,45 @@ static int scenario_loopback(enum buf_source src)
 			if (!ret)
 				errno = ETIMEDOUT;
 			ret = fail("poll");
-			goto stop;
+			goto release;
 		}
 		ret = -1;
 		/* Shown output frames go straight back: the output never runs dry. */
 		if (pfd[1].revents & POLLOUT) {
-			if (dqbuf(ofd, otype, &buf) ||
-			    qbuf(ofd, otype, buf.index, &obufs[buf.index], opix.sizeimage))
-				goto stop;
+			if (dqbuf(oq.fd, oq.type, &buf) ||
+			    qbuf(oq.fd, oq.type, buf.index, &oq.bufs[buf.index], opix.sizeimage))
+				goto release;
 		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;
-		if (dqbuf(cfd, ctype, &buf))
-			goto stop;
+		if (dqbuf(cq.fd, cq.type, &buf))
+			goto release;
 		if (!looped && i++ < LOOP_WARMUP &&
-		    !buf_equal(&cbufs[buf.index], picture, sizeof(picture))) {
+		    !buf_equal(&cq.bufs[buf.index], picture, sizeof(picture))) {
 			/* Before the output's first frame: the pattern generator. */
 			printf("#   frame %u: not the output's picture yet\n", buf.sequence);
 		} else {
-			if (frame_check(&cbufs[buf.index], buf.sequence, sizeof(picture),
+			if (frame_check(&cq.bufs[buf.index], buf.sequence, sizeof(picture),
 					picture, "the output's picture"))
-				goto stop;
+				goto release;
 			looped++;
 		}
-		if (buf_poison(&cbufs[buf.index]) ||
-		    qbuf(cfd, ctype, buf.index, &cbufs[buf.index], 0))
-			goto stop;
+		if (buf_poison(&cq.bufs[buf.index]) ||
+		    qbuf(cq.fd, cq.type, buf.index, &cq.bufs[buf.index], 0))
+			goto release;
 	}
 	ret = 0;
-stop:
-	stream_stop(cfd, ctype);
-	stream_stop(ofd, otype);
-free_bufs:
-	while (nc--)
-		buf_free(&cbufs[nc]);
-	while (no--)
-		buf_free(&obufs[no]);
+release:
+	queue_release(&cq);
+	queue_release(&oq);
 disconnect:
-	ctrl_set(cfd, ctrl_name, "Test Pattern Generator", 0);
-	route_select(cfd, 0, "Webcam");
+	ctrl_set(cq.fd, ctrl_name, "Test Pattern Generator", 0);
+	route_select(cq.fd, 0, "Webcam");
 close_fds:
-	if (ofd >= 0)
-		close(ofd);
-	close(cfd);
+	if (oq.fd >= 0)
+		close(oq.fd);
+	close(cq.fd);
 	return ret;
-
-free_bufs_next:
-	no++;
-	goto free_bufs;
 }
 
 /* What vim2m makes of @in: BGR24 from RGB24, mirrored left to right. */
@@ -1005,15 +1016,14 @@ static void m2m_expect(unsigned char *want, const unsigned char *in)
  */
 static int scenario_m2m(enum buf_source src)
 {
-	const unsigned int ctype = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	const unsigned int otype = V4L2_BUF_TYPE_VIDEO_OUTPUT;
+	struct frame_queue cq = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct frame_queue oq = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT };
 	static unsigned char picture[WIDTH * HEIGHT * BPP], want[WIDTH * HEIGHT * BPP];
-	struct frame_buf cbufs[2], obufs[2];
-	struct v4l2_pix_format cpix, opix;
 	struct v4l2_control hflip = { .id = V4L2_CID_HFLIP, .value = 1 };
+	struct v4l2_pix_format cpix, opix;
 	struct v4l2_buffer buf;
 	const struct node *m2m;
-	int fd, nc = 0, no = 0, i, ret = -1;
+	int fd, i, ret = -1;
 
 	m2m = node_find("vim2m", -1, V4L2_CAP_VIDEO_M2M);
 	if (!m2m)
@@ -1023,62 +1033,50 @@ static int scenario_m2m(enum buf_source src)
 	fd = node_open(m2m);
 	if (fd < 0)
 		return -1;
+	cq.fd = fd;
+	oq.fd = fd;
 	printf("#   %s (vim2m): RGB24 in, BGR24 mirrored out, buffers from %s through %s\n",
 	       m2m->path, heap_system.name, source_names[src]);
-	if (format_set(fd, otype, V4L2_PIX_FMT_RGB24, &opix) ||
-	    format_set(fd, ctype, V4L2_PIX_FMT_BGR24, &cpix))
+	if (format_set(fd, oq.type, V4L2_PIX_FMT_RGB24, &opix) ||
+	    format_set(fd, cq.type, V4L2_PIX_FMT_BGR24, &cpix))
 		goto close_fd;
 	if (xioctl(fd, VIDIOC_S_CTRL, &hflip)) {
 		fail("VIDIOC_S_CTRL V4L2_CID_HFLIP");
 		goto close_fd;
 	}
-	if (reqbufs(fd, otype, 2) || reqbufs(fd, ctype, 2))
-		goto close_fd;
-	for (; no < 2; no++)
-		if (buf_alloc(&obufs[no], src, &heap_system, opix.sizeimage))
-			goto free_bufs;
-	for (; nc < 2; nc++)
-		if (buf_alloc(&cbufs[nc], src, &heap_system, cpix.sizeimage))
-			goto free_bufs;
-	if (streamon(fd, otype) || streamon(fd, ctype))
-		goto stop;
+	if (reqbufs(fd, oq.type, 2) || reqbufs(fd, cq.type, 2) ||
+	    queue_alloc(&oq, 2, src, &heap_system, opix.sizeimage) ||
+	    queue_alloc(&cq, 2, src, &heap_system, cpix.sizeimage) ||
+	    streamon(fd, oq.type) || streamon(fd, cq.type))
+		goto release;
 	for (i = 0; i < frames; i++) {
-		struct frame_buf *ob = &obufs[i % 2], *cb = &cbufs[i % 2];
+		struct frame_buf *ob = &oq.bufs[i % 2], *cb = &cq.bufs[i % 2];
 
 		fill_picture(picture, i + 1);
-		if (buf_sync(ob, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE))
-			goto stop;
-		memcpy(ob->map, picture, sizeof(picture));
-		if (buf_sync(ob, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE) ||
-		    buf_poison(cb))
-			goto stop;
-		if (qbuf(fd, ctype, i % 2, cb, 0) ||
-		    qbuf(fd, otype, i % 2, ob, opix.sizeimage)) {
+		if (buf_write(ob, picture, sizeof(picture)) || buf_poison(cb))
+			goto release;
+		if (qbuf(fd, cq.type, i % 2, cb, 0) ||
+		    qbuf(fd, oq.type, i % 2, ob, opix.sizeimage)) {
 			fail("VIDIOC_QBUF");
-			goto stop;
+			goto release;
 		}
-		if (dqbuf(fd, ctype, &buf))
-			goto stop;
+		if (dqbuf(fd, cq.type, &buf))
+			goto release;
 		if (buf.index != (unsigned int)i % 2 || buf.bytesused != cpix.sizeimage) {
 			errno = EIO;
 			fail("capture buffer %u with %u bytes", buf.index, buf.bytesused);
-			goto stop;
+			goto release;
 		}
 		m2m_expect(want, picture);
 		if (frame_check(cb, i, sizeof(want), want, "the input mirrored, in BGR"))
-			goto stop;
-		if (dqbuf(fd, otype, &buf))
-			goto stop;
+			goto release;
+		if (dqbuf(fd, oq.type, &buf))
+			goto release;
 	}
 	ret = 0;
-stop:
-	stream_stop(fd, ctype);
-	stream_stop(fd, otype);
-free_bufs:
-	while (nc--)
-		buf_free(&cbufs[nc]);
-	while (no--)
-		buf_free(&obufs[no]);
+release:
+	queue_release(&cq);
+	queue_release(&oq);
 close_fd:
 	close(fd);
 	return ret;
