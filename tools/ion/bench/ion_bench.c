@@ -35,6 +35,23 @@
  *          sleep; allocation latency p50, p99, max.
  *   mixed  random sizes 4K..8M in random order under --mixed-cap bytes;
  *          allocation latency and the time per step.
+ * And these measure how a cost grows with scale, ION only, at fixed sizes
+ * (not by default; -s does not apply):
+ *   lookup one legacy-handle lookup: ION_IOC_SHARE of a handle and close()
+ *          of the fd it returns, in a client holding 10 handles and in one
+ *          holding --lookup-handles (4 KiB buffers from ION_IOC_ALLOC; as
+ *          many as fit when memory runs short, the count is the row's
+ *          size); rows "lookup" (median, p10, p90 per call), "lookup-p99".
+ *   open   open() and close() of /dev/ion while the benchmark holds 10 and
+ *          --open-clients other /dev/ion fds (RLIMIT_NOFILE raised); rows
+ *          "open", "open-p99", the size being the clients held.
+ *   threads  warm 64 KiB allocate + close back to back from 1 and from 2
+ *          threads, each thread with its own device fd, for --sustain
+ *          seconds each, every allocator; rows "threads" and "threads-2":
+ *          the wall time per operation (1e6 over the operations per second
+ *          of all threads together), and "cpus", the CPUs online.
+ *          The scaling table gives large / small (threads: 1 thread's time
+ *          per operation over 2 threads', the speed-up) within each run.
  * Pool states: cold drops every shrinker-backed cache (drop_caches) before
  * each repetition; warm allocates and frees the same size first.  Before
  * each repetition, in both states, the benchmark waits until the debugfs
@@ -70,13 +87,17 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -126,6 +147,9 @@ enum bench_op {
 	BENCH_OP_SUSTAINED_TOUCH,
 	BENCH_OP_PIPELINE,
 	BENCH_OP_MIXED,
+	BENCH_OP_LOOKUP,
+	BENCH_OP_OPEN,
+	BENCH_OP_THREADS,
 	BENCH_NR_RUN_OPS,
 	/* rows only, written by the operations above */
 	BENCH_OP_SUSTAINED_ALLOC_CPU = BENCH_NR_RUN_OPS,
@@ -134,6 +158,10 @@ enum bench_op {
 	BENCH_OP_PIPELINE_MAX,
 	BENCH_OP_MIXED_P99,
 	BENCH_OP_MIXED_OP,
+	BENCH_OP_LOOKUP_P99,
+	BENCH_OP_OPEN_P99,
+	BENCH_OP_THREADS_2,
+	BENCH_OP_CPUS,
 	BENCH_NR_OPS,
 };
 
@@ -147,12 +175,19 @@ static const char * const bench_op_names[] = {
 	[BENCH_OP_SUSTAINED_TOUCH] = "sustained-touch",
 	[BENCH_OP_PIPELINE] = "pipeline",
 	[BENCH_OP_MIXED] = "mixed",
+	[BENCH_OP_LOOKUP] = "lookup",
+	[BENCH_OP_OPEN] = "open",
+	[BENCH_OP_THREADS] = "threads",
 	[BENCH_OP_SUSTAINED_ALLOC_CPU] = "sustained-alloc-cpu",
 	[BENCH_OP_SUSTAINED_TOUCH_CPU] = "sustained-touch-cpu",
 	[BENCH_OP_PIPELINE_P99] = "pipeline-p99",
 	[BENCH_OP_PIPELINE_MAX] = "pipeline-max",
 	[BENCH_OP_MIXED_P99] = "mixed-p99",
 	[BENCH_OP_MIXED_OP] = "mixed-op",
+	[BENCH_OP_LOOKUP_P99] = "lookup-p99",
+	[BENCH_OP_OPEN_P99] = "open-p99",
+	[BENCH_OP_THREADS_2] = "threads-2",
+	[BENCH_OP_CPUS] = "cpus",
 };
 
 /* The operations run when --ops is not given. */
@@ -218,6 +253,8 @@ static struct {
 	bool ion_cached;
 	double sustain_s;
 	unsigned long long mixed_cap;
+	int lookup_handles;
+	int open_clients;
 } bench_opts = {
 	.sizes = { 4096, 65536, 1 << 20, 8 << 20, 64 << 20 },
 	.nr_sizes = 5,
@@ -236,6 +273,8 @@ static struct {
 	.prefault = true,
 	.sustain_s = 2.0,
 	.mixed_cap = 64ULL << 20,
+	.lookup_handles = 100000,
+	.open_clients = 10000,
 };
 
 static struct bench_alloc bench_allocs[BENCH_MAX_ALLOCS];
@@ -249,6 +288,19 @@ static const char bench_ratio_den[] = "dma-heap:system";
 static int bench_drop_fd = -1;
 /* The order of the allocators in each round of a case, see bench_cases(). */
 static unsigned int bench_rng_state = 1;
+
+/* A new order of the @n entries of @order (Fisher-Yates, from a fixed start). */
+static void bench_shuffle(int *order, int n)
+{
+	int i, j, k;
+
+	for (i = n - 1; i > 0; i--) {
+		j = rand_r(&bench_rng_state) % (i + 1);
+		k = order[i];
+		order[i] = order[j];
+		order[j] = k;
+	}
+}
 
 static double bench_now_us(void)
 {
@@ -610,27 +662,48 @@ close_memfd:
 	return ret;
 }
 
-static int bench_ion_legacy_alloc(const struct bench_alloc *a,
-				  unsigned long long size)
+/* A legacy handle in the client of @ion_fd; 0 or -errno. */
+static int bench_ion_handle_alloc(const struct bench_alloc *a, int ion_fd,
+				  unsigned long long size, int *handle)
 {
 	struct ion_allocation_data ad = {
 		.len = size,
 		.heap_id_mask = ION_HEAP(a->heap_id),
 		.flags = bench_opts.ion_cached ? ION_FLAG_CACHED : 0,
 	};
-	struct ion_handle_data hd;
-	struct ion_fd_data fdd;
 	int ret;
 
-	ret = bench_ioctl(a->dev_fd, ION_IOC_ALLOC, &ad);
+	ret = bench_ioctl(ion_fd, ION_IOC_ALLOC, &ad);
 	if (ret < 0)
 		return ret;
-	fdd.handle = ad.handle;
-	ret = bench_ioctl(a->dev_fd, ION_IOC_SHARE, &fdd);
-	/* The fd holds the buffer now; the handle is not needed. */
-	hd.handle = ad.handle;
-	bench_ioctl(a->dev_fd, ION_IOC_FREE, &hd);
+	*handle = ad.handle;
+	return 0;
+}
+
+/* The dma-buf fd of a legacy handle (ION_IOC_SHARE), or -errno. */
+static int bench_ion_share(int ion_fd, int handle)
+{
+	struct ion_fd_data fdd = { .handle = handle };
+	int ret;
+
+	ret = bench_ioctl(ion_fd, ION_IOC_SHARE, &fdd);
 	return ret < 0 ? ret : fdd.fd;
+}
+
+static int bench_ion_legacy_alloc(const struct bench_alloc *a,
+				  unsigned long long size)
+{
+	struct ion_handle_data hd;
+	int handle, ret;
+
+	ret = bench_ion_handle_alloc(a, a->dev_fd, size, &handle);
+	if (ret < 0)
+		return ret;
+	ret = bench_ion_share(a->dev_fd, handle);
+	/* The fd holds the buffer now; the handle is not needed. */
+	hd.handle = handle;
+	bench_ioctl(a->dev_fd, ION_IOC_FREE, &hd);
+	return ret;
 }
 
 static int bench_buf_alloc(const struct bench_alloc *a,
@@ -1071,13 +1144,8 @@ static int bench_cases(enum bench_op op, enum bench_state state,
 
 	for (round = 0; round < bench_opts.reps; round++) {
 		running = 0;
-		/* Fisher-Yates, from a fixed start: runs are repeatable */
-		for (i = bench_nr_allocs - 1; i > 0; i--) {
-			j = rand_r(&bench_rng_state) % (i + 1);
-			k = order[i];
-			order[i] = order[j];
-			order[j] = k;
-		}
+		/* from a fixed start: runs are repeatable */
+		bench_shuffle(order, bench_nr_allocs);
 		for (k = 0; k < bench_nr_allocs; k++) {
 			slot = &slots[order[k]];
 			if (slot->done)
@@ -1240,12 +1308,7 @@ static int bench_sustained(enum bench_op op, unsigned long long size,
 	for (i = 0; i < bench_nr_allocs; i++)
 		order[i] = i;
 	for (round = 0; round < BENCH_SUSTAIN_SLICES; round++) {
-		for (i = bench_nr_allocs - 1; i > 0; i--) {
-			j = rand_r(&bench_rng_state) % (i + 1);
-			k = order[i];
-			order[i] = order[j];
-			order[j] = k;
-		}
+		bench_shuffle(order, bench_nr_allocs);
 		for (k = 0; k < bench_nr_allocs; k++) {
 			i = order[k];
 			if (!t[i].err)
@@ -1333,12 +1396,7 @@ static int bench_pipeline(unsigned long long size, struct bench_results *res)
 		}
 	}
 	for (round = 0; round < BENCH_SUSTAIN_SLICES; round++) {
-		for (i = bench_nr_allocs - 1; i > 0; i--) {
-			j = rand_r(&bench_rng_state) % (i + 1);
-			k = order[i];
-			order[i] = order[j];
-			order[j] = k;
-		}
+		bench_shuffle(order, bench_nr_allocs);
 		for (k = 0; k < bench_nr_allocs; k++) {
 			const struct bench_alloc *a = &bench_allocs[order[k]];
 			int cur[BENCH_PIPELINE_BUFS];
@@ -1514,6 +1572,444 @@ static int bench_mixed(struct bench_results *res)
 	return ret < 0 ? ret : 0;
 }
 
+/* Scaling: how a cost grows with the handles or clients around it. */
+
+#define BENCH_SCALE_SMALL	10
+#define BENCH_SCALE_ROUNDS	4
+#define BENCH_SCALE_CALLS	250
+/* What the lookup client's handles leave free at the least. */
+#define BENCH_LOOKUP_KEEP	(128ULL << 20)
+/* fds besides the held clients: stdio, the allocators, the CSV */
+#define BENCH_OPEN_SPARE	64
+
+static unsigned long long bench_meminfo(const char *field);
+
+/* One side of a scaling case: the handles or clients, and its samples. */
+struct bench_scale {
+	int count;
+	double *lat;
+	int n;
+};
+
+/* The allocator the ION-only cases use: the system heap, or the first. */
+static const struct bench_alloc *bench_ion_alloc(void)
+{
+	const struct bench_alloc *first = NULL;
+	int i;
+
+	for (i = 0; i < bench_nr_allocs; i++) {
+		if (bench_allocs[i].kind != BENCH_ION)
+			continue;
+		if (!strcmp(bench_allocs[i].name, bench_ratio_num))
+			return &bench_allocs[i];
+		if (!first)
+			first = &bench_allocs[i];
+	}
+	return first;
+}
+
+/* The rows of one side: @op (median, p10, p90) and @p99_op. */
+static int bench_scale_rows(struct bench_results *res, const char *alloc,
+			    enum bench_op op, enum bench_op p99_op,
+			    struct bench_scale *sc)
+{
+	struct bench_result r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.alloc, sizeof(r.alloc), "%s", alloc);
+	snprintf(r.state, sizeof(r.state), "%s", bench_state_names[BENCH_WARM]);
+	snprintf(r.op, sizeof(r.op), "%s", bench_op_names[op]);
+	r.size = sc->count;
+	bench_stats(sc->lat, sc->n, &r);
+	fprintf(stderr, "ion_bench: %s %6d %-20s p50 %8.2f p99 %8.2f us n=%d\n",
+		r.op, sc->count, alloc, r.median_us,
+		bench_pct(sc->lat, sc->n, 99), sc->n);
+	if (bench_results_add(res, &r) ||
+	    bench_add_row(res, alloc, p99_op, sc->count,
+			  bench_pct(sc->lat, sc->n, 99), sc->n))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Up to @want 4 KiB handles in the client of @ion_fd, while memory lasts. */
+static int bench_lookup_fill(const struct bench_alloc *a, int ion_fd,
+			     int *handles, int want)
+{
+	int n;
+
+	for (n = 0; n < want; n++) {
+		if (!(n % 1024) &&
+		    bench_meminfo("MemAvailable:") < BENCH_LOOKUP_KEEP)
+			break;
+		if (bench_ion_handle_alloc(a, ion_fd, BENCH_PAGE, &handles[n]) < 0)
+			break;
+	}
+	return n;
+}
+
+/* BENCH_SCALE_CALLS timed lookups of random handles of one client. */
+static int bench_lookup_block(int ion_fd, const int *handles,
+			      struct bench_scale *sc)
+{
+	int i, h, fd;
+	double t0;
+
+	bench_spin_up();
+	for (i = 0; i < BENCH_SCALE_CALLS; i++) {
+		h = handles[rand_r(&bench_rng_state) % sc->count];
+		t0 = bench_now_us();
+		fd = bench_ion_share(ion_fd, h);
+		if (fd < 0)
+			return fd;
+		close(fd);
+		sc->lat[sc->n++] = bench_now_us() - t0;
+	}
+	return 0;
+}
+
+/*
+ * lookup: two clients, one with BENCH_SCALE_SMALL handles and one with
+ * --lookup-handles (or as many as memory allows), timed in blocks taken
+ * in turns, BENCH_SCALE_ROUNDS each.
+ */
+static int bench_lookup(struct bench_results *res)
+{
+	const struct bench_alloc *a = bench_ion_alloc();
+	struct bench_scale sc[2] = {
+		{ .count = BENCH_SCALE_SMALL },
+		{ .count = bench_opts.lookup_handles },
+	};
+	int fds[2] = { -1, -1 }, order[2] = { 0, 1 };
+	int *handles[2] = { NULL, NULL };
+	int c, k, round, want, ret = 0;
+
+	if (!a || !bench_ion_legacy) {
+		printf("skip lookup: %s\n", a ? "no legacy handle ABI" : "no ION heap");
+		return 0;
+	}
+	for (c = 0; c < 2; c++) {
+		handles[c] = calloc(sc[c].count, sizeof(*handles[c]));
+		sc[c].lat = calloc(BENCH_SCALE_ROUNDS * BENCH_SCALE_CALLS,
+				   sizeof(*sc[c].lat));
+		if (!handles[c] || !sc[c].lat) {
+			ret = -ENOMEM;
+			goto close_clients;
+		}
+		fds[c] = open(bench_ion_dev, O_RDONLY | O_CLOEXEC);
+		if (fds[c] < 0) {
+			ret = -errno;
+			goto close_clients;
+		}
+		want = sc[c].count;
+		sc[c].count = bench_lookup_fill(a, fds[c], handles[c], want);
+		if (sc[c].count < BENCH_SCALE_SMALL) {
+			printf("skip lookup: %s: no %d handles\n", a->name,
+			       BENCH_SCALE_SMALL);
+			goto close_clients;
+		}
+		if (sc[c].count < want)
+			printf("lookup: %d of %d handles fit (memory: %llu MiB left)\n",
+			       sc[c].count, want, bench_meminfo("MemAvailable:") >> 20);
+	}
+	printf("lookup: %s, clients of %d and %d handles\n", a->name,
+	       sc[0].count, sc[1].count);
+	for (round = 0; round < BENCH_SCALE_ROUNDS; round++) {
+		bench_shuffle(order, 2);
+		for (k = 0; k < 2; k++) {
+			c = order[k];
+			ret = bench_lookup_block(fds[c], handles[c], &sc[c]);
+			if (ret < 0) {
+				printf("skip lookup: ION_IOC_SHARE: %s\n",
+				       strerror(-ret));
+				ret = 0;
+				goto close_clients;
+			}
+		}
+	}
+	for (c = 0; c < 2 && !ret; c++)
+		ret = bench_scale_rows(res, a->name, BENCH_OP_LOOKUP,
+				       BENCH_OP_LOOKUP_P99, &sc[c]);
+close_clients:
+	for (c = 0; c < 2; c++) {
+		/* the client's release frees its handles */
+		if (fds[c] >= 0)
+			close(fds[c]);
+		free(handles[c]);
+		free(sc[c].lat);
+	}
+	return ret;
+}
+
+/* Opens or closes /dev/ion clients until @held of them are open. */
+static int bench_open_hold(int *fds, int *held, int want)
+{
+	while (*held > want)
+		close(fds[--*held]);
+	while (*held < want) {
+		fds[*held] = open(bench_ion_dev, O_RDONLY | O_CLOEXEC);
+		if (fds[*held] < 0)
+			return -errno;
+		++*held;
+	}
+	return 0;
+}
+
+/* As many as RLIMIT_NOFILE allows of @want held clients, raising it. */
+static int bench_open_limit(int want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return BENCH_SCALE_SMALL;
+	if (rl.rlim_cur < (rlim_t)want + BENCH_OPEN_SPARE) {
+		rl.rlim_cur = (rlim_t)want + BENCH_OPEN_SPARE;
+		if (rl.rlim_max < rl.rlim_cur)
+			rl.rlim_max = rl.rlim_cur;
+		if (setrlimit(RLIMIT_NOFILE, &rl) && !getrlimit(RLIMIT_NOFILE, &rl)) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+	if (rl.rlim_cur < (rlim_t)want + BENCH_OPEN_SPARE)
+		want = rl.rlim_cur > BENCH_OPEN_SPARE + BENCH_SCALE_SMALL ?
+		       (int)(rl.rlim_cur - BENCH_OPEN_SPARE) : BENCH_SCALE_SMALL;
+	return want;
+}
+
+/*
+ * open: open() + close() of /dev/ion while BENCH_SCALE_SMALL and while
+ * --open-clients other clients are open, in blocks, BENCH_SCALE_ROUNDS
+ * each, the order of the two sides alternating from round to round.
+ */
+static int bench_open(struct bench_results *res)
+{
+	struct bench_scale sc[2] = {
+		{ .count = BENCH_SCALE_SMALL },
+		{ .count = bench_opts.open_clients },
+	};
+	int round, k, c, i, fd, held = 0, ret = 0;
+	int *fds = NULL;
+	double t0;
+
+	if (!bench_ion_alloc()) {
+		printf("skip open: no ION heap\n");
+		return 0;
+	}
+	sc[1].count = bench_open_limit(sc[1].count);
+	if (sc[1].count < bench_opts.open_clients)
+		printf("open: RLIMIT_NOFILE allows %d of %d clients\n",
+		       sc[1].count, bench_opts.open_clients);
+	fds = calloc(sc[1].count, sizeof(*fds));
+	for (c = 0; c < 2; c++) {
+		sc[c].lat = calloc(BENCH_SCALE_ROUNDS * BENCH_SCALE_CALLS,
+				   sizeof(*sc[c].lat));
+		if (!sc[c].lat || !fds) {
+			ret = -ENOMEM;
+			goto close_clients;
+		}
+	}
+	for (round = 0; round < BENCH_SCALE_ROUNDS; round++) {
+		for (k = 0; k < 2; k++) {
+			c = round % 2 ? 1 - k : k;
+			ret = bench_open_hold(fds, &held, sc[c].count);
+			if (ret < 0) {
+				printf("skip open: %d clients: %s\n", held + 1,
+				       strerror(-ret));
+				ret = 0;
+				goto close_clients;
+			}
+			bench_spin_up();
+			for (i = 0; i < BENCH_SCALE_CALLS; i++) {
+				t0 = bench_now_us();
+				fd = open(bench_ion_dev, O_RDONLY | O_CLOEXEC);
+				if (fd < 0) {
+					printf("skip open: %s\n", strerror(errno));
+					goto close_clients;
+				}
+				close(fd);
+				sc[c].lat[sc[c].n++] = bench_now_us() - t0;
+			}
+		}
+	}
+	for (c = 0; c < 2 && !ret; c++)
+		ret = bench_scale_rows(res, "ion", BENCH_OP_OPEN,
+				       BENCH_OP_OPEN_P99, &sc[c]);
+close_clients:
+	bench_open_hold(fds, &held, 0);
+	free(fds);
+	for (c = 0; c < 2; c++)
+		free(sc[c].lat);
+	return ret;
+}
+
+#define BENCH_THREADS_SIZE	(64ULL << 10)
+#define BENCH_THREADS_MAX	2
+
+/* One allocating thread: a copy of the allocator with its own device fd. */
+struct bench_thread {
+	struct bench_alloc a;
+	pthread_t tid;
+	atomic_bool *go;
+	atomic_bool *stop;
+	unsigned long long ops;
+	int err;
+};
+
+static void *bench_thread_main(void *arg)
+{
+	struct bench_thread *t = arg;
+	int buf_fd;
+
+	while (!atomic_load(t->go))
+		sched_yield();
+	while (!atomic_load_explicit(t->stop, memory_order_relaxed)) {
+		t->err = bench_buf_alloc(&t->a, BENCH_THREADS_SIZE, &buf_fd);
+		if (t->err < 0)
+			break;
+		close(buf_fd);
+		t->ops++;
+	}
+	return NULL;
+}
+
+/* A device fd of the allocator's own, for one thread (-1: none needed). */
+static int bench_dev_open(const struct bench_alloc *a)
+{
+	switch (a->kind) {
+	case BENCH_ION:
+		return open(bench_ion_dev, O_RDONLY | O_CLOEXEC);
+	case BENCH_DMA_HEAP:
+		return open(bench_dma_heap_dev, O_RDONLY | O_CLOEXEC);
+	case BENCH_UDMABUF:
+		return open(bench_udmabuf_dev, O_RDWR | O_CLOEXEC);
+	default:
+		return -1;
+	}
+}
+
+/*
+ * @nr threads allocating and freeing back to back for @us microseconds,
+ * after their warm-up; adds to @ops and @wall_us, 0 or -errno.
+ */
+static int bench_threads_slice(const struct bench_alloc *a, int nr, double us,
+			       unsigned long long *ops, double *wall_us)
+{
+	struct bench_thread t[BENCH_THREADS_MAX];
+	atomic_bool go = false, stop = false;
+	int i, started, ret = 0;
+	double t0 = 0;
+
+	for (i = 0; i < nr; i++) {
+		memset(&t[i], 0, sizeof(t[i]));
+		t[i].a = *a;
+		t[i].go = &go;
+		t[i].stop = &stop;
+		t[i].a.dev_fd = bench_dev_open(a);
+		if (t[i].a.dev_fd < 0 && a->kind != BENCH_MEMFD)
+			ret = -errno;
+		else
+			bench_warm_up(&t[i].a, BENCH_THREADS_SIZE);
+	}
+	for (started = 0; !ret && started < nr; started++) {
+		ret = -pthread_create(&t[started].tid, NULL, bench_thread_main,
+				      &t[started]);
+		if (ret)
+			break;
+	}
+	if (started < nr) {
+		/* the threads started end at once */
+		atomic_store(&stop, true);
+		atomic_store(&go, true);
+	} else {
+		t0 = bench_now_us();
+		atomic_store(&go, true);
+		bench_sleep_ms((unsigned int)(us / 1000));
+		atomic_store(&stop, true);
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(t[i].tid, NULL);
+	if (!ret && started == nr)
+		*wall_us += bench_now_us() - t0;
+	for (i = 0; i < nr; i++) {
+		if (t[i].a.dev_fd >= 0)
+			close(t[i].a.dev_fd);
+		if (!ret && t[i].err < 0)
+			ret = t[i].err;
+		*ops += t[i].ops;
+	}
+	return ret;
+}
+
+/*
+ * threads: every allocator from 1 and from 2 threads, --sustain seconds
+ * each in BENCH_SUSTAIN_SLICES slices taken in turns (shuffled), the
+ * deferred frees of the slice before waited for.  Rows "threads" and
+ * "threads-2" (wall time per operation, all threads together) under state
+ * "warm", and "cpus".
+ */
+static int bench_threads(struct bench_results *res)
+{
+	double slice_us = bench_opts.sustain_s * 1e6 / BENCH_SUSTAIN_SLICES;
+	unsigned long long ops[BENCH_MAX_ALLOCS][BENCH_THREADS_MAX] = { { 0 } };
+	double wall[BENCH_MAX_ALLOCS][BENCH_THREADS_MAX] = { { 0 } };
+	int err[BENCH_MAX_ALLOCS][BENCH_THREADS_MAX] = { { 0 } };
+	int order[BENCH_MAX_ALLOCS * BENCH_THREADS_MAX];
+	int nr = bench_nr_allocs * BENCH_THREADS_MAX;
+	int i, k, a, th, round;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char sz[24];
+
+	for (i = 0; i < nr; i++)
+		order[i] = i;
+	for (round = 0; round < BENCH_SUSTAIN_SLICES; round++) {
+		bench_shuffle(order, nr);
+		for (k = 0; k < nr; k++) {
+			a = order[k] / BENCH_THREADS_MAX;
+			th = order[k] % BENCH_THREADS_MAX;
+			if (err[a][th])
+				continue;
+			bench_settle_all();
+			err[a][th] = bench_threads_slice(&bench_allocs[a], th + 1,
+							 slice_us, &ops[a][th],
+							 &wall[a][th]);
+		}
+	}
+
+	bench_size_str(BENCH_THREADS_SIZE, sz, sizeof(sz));
+	printf("threads: %ld CPUs online%s; each thread its own device fd\n",
+	       cpus, cpus < 2 ? " (one CPU: 2 threads can only share it)" : "");
+	for (a = 0; a < bench_nr_allocs; a++) {
+		const char *name = bench_allocs[a].name;
+
+		for (th = 0; th < BENCH_THREADS_MAX; th++) {
+			if (err[a][th] || !ops[a][th]) {
+				printf("skip %s threads %s x%d: %s\n", name, sz,
+				       th + 1,
+				       strerror(err[a][th] ? -err[a][th] : EIO));
+				break;
+			}
+		}
+		if (th < BENCH_THREADS_MAX)
+			continue;
+		fprintf(stderr, "ion_bench: threads %4s %-26s 1: %8.0f ops/s, 2: %8.0f ops/s\n",
+			sz, name, ops[a][0] * 1e6 / wall[a][0],
+			ops[a][1] * 1e6 / wall[a][1]);
+		for (th = 0; th < BENCH_THREADS_MAX; th++)
+			if (bench_add_row(res, name, th ? BENCH_OP_THREADS_2 :
+					  BENCH_OP_THREADS, BENCH_THREADS_SIZE,
+					  wall[a][th] / ops[a][th],
+					  ops[a][th] > INT_MAX ? INT_MAX :
+					  (int)ops[a][th]))
+				return -ENOMEM;
+	}
+	if (bench_add_row(res, "machine", BENCH_OP_CPUS, 0, cpus, 1))
+		return -ENOMEM;
+	/* the machine has no pool state */
+	snprintf(res->r[res->nr - 1].state, sizeof(res->r[0].state), "none");
+	return 0;
+}
+
 /* The physical reference: memset of fresh and of faulted anonymous pages. */
 static int bench_page_clear(unsigned long long size, bool faulted,
 			    double *samples, struct bench_result *r)
@@ -1556,8 +2052,13 @@ static int bench_run(struct bench_results *res)
 	for (op = 0; op < BENCH_NR_RUN_OPS; op++) {
 		if (!bench_opts.ops[op])
 			continue;
-		if (op == BENCH_OP_MIXED) {
-			ret = bench_mixed(res);
+		if (op == BENCH_OP_MIXED || op == BENCH_OP_LOOKUP ||
+		    op == BENCH_OP_OPEN || op == BENCH_OP_THREADS) {
+			/* at sizes of their own, once */
+			ret = op == BENCH_OP_MIXED ? bench_mixed(res) :
+			      op == BENCH_OP_LOOKUP ? bench_lookup(res) :
+			      op == BENCH_OP_OPEN ? bench_open(res) :
+			      bench_threads(res);
 			if (ret < 0)
 				goto free_samples;
 			continue;
@@ -1675,6 +2176,16 @@ static const struct bench_result *bench_find(const struct bench_results *res,
 	return NULL;
 }
 
+/* Whether @op's rows have a buffer size in their size column. */
+static bool bench_op_sized(const char *op)
+{
+	return strcmp(op, bench_op_names[BENCH_OP_LOOKUP]) &&
+	       strcmp(op, bench_op_names[BENCH_OP_LOOKUP_P99]) &&
+	       strcmp(op, bench_op_names[BENCH_OP_OPEN]) &&
+	       strcmp(op, bench_op_names[BENCH_OP_OPEN_P99]) &&
+	       strcmp(op, bench_op_names[BENCH_OP_CPUS]);
+}
+
 static void bench_print_table(const struct bench_results *res)
 {
 	const struct bench_result *r;
@@ -1693,7 +2204,8 @@ static void bench_print_table(const struct bench_results *res)
 		       r->alloc, r->state, r->op,
 		       bench_size_str(r->size, sz, sizeof(sz)), r->median_us,
 		       r->p10_us, r->p90_us,
-		       r->median_us > 0 ? r->size / r->median_us / 1e3 : 0.0,
+		       r->median_us > 0 && bench_op_sized(r->op) ?
+		       r->size / r->median_us / 1e3 : 0.0,
 		       r->n);
 	}
 	printf("\n(median and p10-p90 spread over n repetitions; GB/s = size / median;\n"
@@ -1769,7 +2281,8 @@ static void bench_print_ratios(const struct bench_results *runs, int nr_runs)
 	}
 	for (f = 0; f < nr_runs; f++) {
 		for (i = 0; i < runs[f].nr; i++) {
-			if (strncmp(runs[f].r[i].alloc, "ion:", 4))
+			if (strncmp(runs[f].r[i].alloc, "ion:", 4) ||
+			    !bench_op_sized(runs[f].r[i].op))
 				continue;
 			for (j = 0; j < nr_sizes && sizes[j] != runs[f].r[i].size; j++)
 				;
@@ -1778,14 +2291,25 @@ static void bench_print_ratios(const struct bench_results *runs, int nr_runs)
 		}
 	}
 	qsort(sizes, nr_sizes, sizeof(*sizes), bench_cmp_ull);
-	/* only the columns something was measured in */
-	for (op = 0; op < BENCH_NR_OPS; op++)
-		for (st = 0; st < 2; st++)
-			for (i = 0; i < nr_sizes && !has[op][st]; i++)
-				has[op][st] = bench_case_ratios(runs, nr_runs,
-								states[st],
-								bench_op_names[op],
-								sizes[i], v) > 0;
+	/* only the columns and sizes something was measured in */
+	for (i = 0; i < nr_sizes; i++) {
+		bool sized = false;
+
+		for (op = 0; op < BENCH_NR_OPS; op++)
+			for (st = 0; st < 2; st++)
+				if (bench_case_ratios(runs, nr_runs, states[st],
+						      bench_op_names[op],
+						      sizes[i], v) > 0) {
+					has[op][st] = true;
+					sized = true;
+				}
+		if (!sized) {
+			memmove(&sizes[i], &sizes[i + 1],
+				(nr_sizes - i - 1) * sizeof(*sizes));
+			nr_sizes--;
+			i--;
+		}
+	}
 
 	for (pass = 0; pass < (nr_runs > 1 ? 2 : 1); pass++) {
 		if (pass) {
@@ -1855,6 +2379,144 @@ static void bench_print_ratios(const struct bench_results *runs, int nr_runs)
 			printf("met at all %d sizes", nr_checked[st]);
 		printf(st ? "\n" : ";");
 	}
+}
+
+/*
+ * The scaling table: for each case the figure at the large side over the
+ * one at the small side, within each run (one boot: the same machine
+ * state for both), then the median across the runs; threads: the speed-up,
+ * 1 thread's time per operation over 2 threads'.
+ */
+static const struct bench_scaling {
+	enum bench_op op;
+	enum bench_op op2;	/* threads: the large side's row; else op */
+	const char *label;
+	double target;
+	bool at_least;
+} bench_scalings[] = {
+	{ BENCH_OP_LOOKUP, BENCH_OP_LOOKUP, "lookup p50", 1.5, false },
+	{ BENCH_OP_LOOKUP_P99, BENCH_OP_LOOKUP_P99, "lookup p99", 1.5, false },
+	{ BENCH_OP_OPEN, BENCH_OP_OPEN, "open p50", 1.5, false },
+	{ BENCH_OP_OPEN_P99, BENCH_OP_OPEN_P99, "open p99", 1.5, false },
+	{ BENCH_OP_THREADS, BENCH_OP_THREADS_2, "threads", 1.6, true },
+	{ .label = NULL },
+};
+
+/*
+ * One run's two sides of @sc for @alloc: the rows of the smallest and the
+ * largest size (threads: the two rows of one size); false without both.
+ */
+static bool bench_scaling_sides(const struct bench_results *run,
+				const struct bench_scaling *sc,
+				const char *alloc,
+				const struct bench_result **small,
+				const struct bench_result **large)
+{
+	const struct bench_result *r;
+	int i;
+
+	*small = NULL;
+	*large = NULL;
+	for (i = 0; i < run->nr; i++) {
+		r = &run->r[i];
+		if (strcmp(r->alloc, alloc) || strcmp(r->op, bench_op_names[sc->op]))
+			continue;
+		if (!*small || r->size < (*small)->size)
+			*small = r;
+		if (sc->op == sc->op2 && (!*large || r->size > (*large)->size))
+			*large = r;
+	}
+	if (*small && sc->op != sc->op2)
+		*large = bench_find(run, alloc, (*small)->state,
+				    bench_op_names[sc->op2], (*small)->size);
+	return *small && *large && *large != *small &&
+	       (*small)->median_us > 0 && (*large)->median_us > 0;
+}
+
+static void bench_print_scaling(const struct bench_results *runs, int nr_runs)
+{
+	double ratio[BENCH_MAX_FILES], us[2][BENCH_MAX_FILES];
+	double side[2][BENCH_MAX_FILES], cpus[BENCH_MAX_FILES];
+	const struct bench_result *small, *large, *r;
+	char names[BENCH_MAX_ALLOCS][BENCH_NAME_LEN], col[2][32], range[32];
+	int nr_names, f, i, j, k, s, nr_cpus = 0;
+	bool header = false, met;
+
+	for (f = 0; f < nr_runs; f++) {
+		r = bench_find(&runs[f], "machine", "none",
+			       bench_op_names[BENCH_OP_CPUS], 0);
+		if (r)
+			cpus[nr_cpus++] = r->median_us;
+	}
+	for (s = 0; bench_scalings[s].label; s++) {
+		const struct bench_scaling *sc = &bench_scalings[s];
+
+		/* the allocators with this case's rows, in order of appearance */
+		nr_names = 0;
+		for (f = 0; f < nr_runs; f++)
+			for (i = 0; i < runs[f].nr; i++) {
+				r = &runs[f].r[i];
+				if (strcmp(r->op, bench_op_names[sc->op]))
+					continue;
+				for (j = 0; j < nr_names && strcmp(names[j], r->alloc); j++)
+					;
+				if (j == nr_names && nr_names < BENCH_MAX_ALLOCS)
+					snprintf(names[nr_names++], BENCH_NAME_LEN,
+						 "%s", r->alloc);
+			}
+		for (j = 0; j < nr_names; j++) {
+			for (f = 0, k = 0; f < nr_runs; f++) {
+				if (!bench_scaling_sides(&runs[f], sc, names[j],
+							 &small, &large))
+					continue;
+				ratio[k] = sc->at_least ?
+					   small->median_us / large->median_us :
+					   large->median_us / small->median_us;
+				us[0][k] = small->median_us;
+				us[1][k] = large->median_us;
+				side[0][k] = sc->at_least ? 1 : small->size;
+				side[1][k] = sc->at_least ? 2 : large->size;
+				k++;
+			}
+			if (!k)
+				continue;
+			if (!header) {
+				printf("\nscaling: large / small within each run");
+				if (nr_runs > 1)
+					printf(", median of the %d runs (lowest-highest)",
+					       nr_runs);
+				printf("; threads: 1 thread's time per op / 2 threads'\n");
+				printf("%-11s %-20s %16s %16s %6s %11s  %s\n", "case",
+				       "allocator", "small: us", "large: us",
+				       "ratio", "range", "target");
+				header = true;
+			}
+			for (i = 0; i < 2; i++) {
+				double n = bench_median_of(side[i], k);
+
+				snprintf(col[i], sizeof(col[i]), "%s%.0f: %.2f",
+					 sc->at_least ? "x" : "", n,
+					 bench_median_of(us[i], k));
+			}
+			bench_median_of(ratio, k);
+			snprintf(range, sizeof(range), "%.2f-%.2f", ratio[0],
+				 ratio[k - 1]);
+			met = sc->at_least ? bench_median_of(ratio, k) >= sc->target :
+			      bench_median_of(ratio, k) <= sc->target;
+			printf("%-11s %-20s %16s %16s %6.2f %11s  %s %.2f: %s",
+			       sc->label, names[j], col[0], col[1],
+			       bench_median_of(ratio, k), range,
+			       sc->at_least ? ">=" : "<=", sc->target,
+			       met ? "met" : "NOT met");
+			if (sc->at_least && nr_cpus &&
+			    bench_median_of(cpus, nr_cpus) < 2)
+				printf(" (one CPU)");
+			printf("\n");
+		}
+	}
+	if (header && nr_cpus)
+		printf("(small / large: handles, clients held, threads; CPUs online: %.0f)\n",
+		       bench_median_of(cpus, nr_cpus));
 }
 
 /* --merge: every column is the median across the files; n is the sum. */
@@ -1932,6 +2594,7 @@ static int bench_offline(const char *merge, const char *const *files,
 		bench_print_table(&in[0]);
 	}
 	bench_print_ratios(in, nr_files);
+	bench_print_scaling(in, nr_files);
 free_inputs:
 	free(res.r);
 	for (f = 0; f < nr_files; f++)
@@ -1996,7 +2659,8 @@ static void bench_usage(FILE *f)
 		"       ion_bench [--target-min SIZE] --report IN.csv\n"
 		"  -s, --sizes LIST       sizes (default 4K,64K,1M,8M,64M)\n"
 		"  -o, --ops LIST         alloc,touch,share,mmap,kmap,sustained-alloc,\n"
-		"                         sustained-touch,pipeline,mixed\n"
+		"                         sustained-touch,pipeline,mixed,lookup,open,\n"
+		"                         threads\n"
 		"                         (default alloc,touch,share)\n"
 		"  -p, --pools LIST       cold,warm (default both)\n"
 		"  -a, --allocators LIST  name prefixes: ion, ion:<heap>, dma-heap,\n"
@@ -2013,6 +2677,8 @@ static void bench_usage(FILE *f)
 		"                         (default 2)\n"
 		"  -C, --cached           ION buffers with ION_FLAG_CACHED\n"
 		"      --mixed-cap SIZE   total the mixed working set stays under (64M)\n"
+		"      --lookup-handles N handles of lookup's large client (100000)\n"
+		"      --open-clients N   clients open's large side holds (10000)\n"
 		"      --no-prefault      do not touch the free memory once first\n");
 }
 
@@ -2021,6 +2687,8 @@ enum {
 	BENCH_OPT_REPORT,
 	BENCH_OPT_NO_PREFAULT,
 	BENCH_OPT_MIXED_CAP,
+	BENCH_OPT_LOOKUP_HANDLES,
+	BENCH_OPT_OPEN_CLIENTS,
 };
 
 static const struct option bench_long_opts[] = {
@@ -2039,6 +2707,8 @@ static const struct option bench_long_opts[] = {
 	{ "sustain", required_argument, NULL, 'S' },
 	{ "cached", no_argument, NULL, 'C' },
 	{ "mixed-cap", required_argument, NULL, BENCH_OPT_MIXED_CAP },
+	{ "lookup-handles", required_argument, NULL, BENCH_OPT_LOOKUP_HANDLES },
+	{ "open-clients", required_argument, NULL, BENCH_OPT_OPEN_CLIENTS },
 	{ "no-prefault", no_argument, NULL, BENCH_OPT_NO_PREFAULT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -2113,6 +2783,18 @@ static int bench_parse_args(int argc, char **argv, const char **merge,
 			break;
 		case BENCH_OPT_MIXED_CAP:
 			if (bench_parse_size(optarg, &bench_opts.mixed_cap))
+				return -EINVAL;
+			break;
+		case BENCH_OPT_LOOKUP_HANDLES:
+			bench_opts.lookup_handles = strtol(optarg, &end, 10);
+			if (*end || bench_opts.lookup_handles < BENCH_SCALE_SMALL ||
+			    bench_opts.lookup_handles > 10000000)
+				return -EINVAL;
+			break;
+		case BENCH_OPT_OPEN_CLIENTS:
+			bench_opts.open_clients = strtol(optarg, &end, 10);
+			if (*end || bench_opts.open_clients < BENCH_SCALE_SMALL ||
+			    bench_opts.open_clients > 1000000)
 				return -EINVAL;
 			break;
 		case BENCH_OPT_NO_PREFAULT:
@@ -2226,8 +2908,8 @@ static void bench_print_header(void)
 	if (bench_opts.touch_max != ~0ULL)
 		printf("; touch up to %s",
 		       bench_size_str(bench_opts.touch_max, sz, sizeof(sz)));
-	printf("\nclock: %.2f us per reading (median; not subtracted)\n",
-	       bench_timer_cost_us());
+	printf("\nclock: %.2f us per reading (median; not subtracted); %ld CPUs online\n",
+	       bench_timer_cost_us(), sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 int main(int argc, char **argv)
@@ -2277,6 +2959,7 @@ int main(int argc, char **argv)
 	}
 	bench_print_table(&res);
 	bench_print_ratios(&res, 1);
+	bench_print_scaling(&res, 1);
 	free(res.r);
 	return 0;
 }

@@ -5,7 +5,8 @@
 # without warnings, --merge writes each figure as the median across the runs
 # and takes the ION / DMA-BUF ratio within each run before the median (a run
 # that is slow as a whole must cancel out), gives the runs' lowest and
-# highest ratio, and judges the targets on that median.
+# highest ratio, and judges the targets on that median; the scaling table
+# (large / small, the threads' speed-up) likewise, within each run first.
 #
 #   tools/ion/bench/merge_test.sh [OUT_DIR]     default OUT_DIR: build/bench
 set -euo pipefail
@@ -60,4 +61,38 @@ grep -q 'cold ratio <= 1.05 .*: NOT met at 1 of 1 sizes' "$tmp/out" ||
 # --report on one run: the ratio of its medians.
 "$bench" -m 1M --report "$tmp/2.csv" >"$tmp/out"
 grep -Eq '^ +1M +0\.10 +1\.10( |$)' "$tmp/out" || fail "--report: ratios are not 0.10, 1.10"
+# The scaling rows (lookup, threads) and the CPU count, added to a run:
+# lookup small and large microseconds, 1 and 2 threads' time per op, CPUs.
+scaling()
+{
+	echo "ion:system,warm,lookup,10,$1,$1,$1,1000"
+	echo "ion:system,warm,lookup,100000,$2,$2,$2,1000"
+	echo "ion:system,warm,threads,65536,$3,$3,$3,5000"
+	echo "ion:system,warm,threads-2,65536,$4,$4,$4,5000"
+	echo "machine,none,cpus,0,$5,$5,$5,1"
+}
+
+# Per-run lookup ratios 2.00, 1.20, 0.55: median 1.20, where the ratio of
+# the merged medians (22 / 20) would say 1.10.  Speed-ups 2.00, 1.25,
+# 2.00: median 2.00 (merged medians: 1.25).
+{ run 10 100 100 100; scaling 10 20 10 5 2; } >"$tmp/4.csv"
+{ run 20 100 200 250; scaling 20 24 10 8 2; } >"$tmp/5.csv"
+{ run 30 100 300 280; scaling 40 22 20 10 2; } >"$tmp/6.csv"
+"$bench" -m 1M --merge "$tmp/merged.csv" "$tmp"/[456].csv >"$tmp/out"
+grep -Eq '^lookup p50 +ion:system +10: 20\.00 +100000: 22\.00 +1\.20 +0\.55-2\.00  <= 1\.50: met$' \
+	"$tmp/out" || fail "lookup: not 10: 20, 100000: 22, ratio 1.20 (0.55-2.00), met"
+grep -Eq '^threads +ion:system +x1: 10\.00 +x2: 8\.00 +2\.00 +1\.25-2\.00  >= 1\.60: met$' \
+	"$tmp/out" || fail "threads: not a speed-up of 2.00 (1.25-2.00), met on two CPUs"
+grep -q 'CPUs online: 2)$' "$tmp/out" || fail "threads: no CPU count"
+grep -Eq '^ +(10|100000|64K) ' "$tmp/out" && fail "sizes without a ratio in the ratio table"
+grep -Eq '^ +1M +0\.20 +1\.00( |$)' "$tmp/out" || fail "scaling rows moved the ratios"
+
+# Speed-ups 2.00, 1.25, 1.25 on one CPU: not met, and labelled.
+{ run 10 100 100 100; scaling 10 20 10 5 1; } >"$tmp/4.csv"
+{ run 20 100 200 250; scaling 20 24 10 8 1; } >"$tmp/5.csv"
+{ run 30 100 300 280; scaling 40 22 20 16 1; } >"$tmp/6.csv"
+"$bench" -m 1M --merge "$tmp/merged.csv" "$tmp"/[456].csv >"$tmp/out"
+grep -Eq '^threads +ion:system .* 1\.25 +1\.25-2\.00  >= 1\.60: NOT met \(one CPU\)$' \
+	"$tmp/out" || fail "threads: a speed-up of 1.25 on one CPU was not judged NOT met"
+
 echo "merge_test: ok"
