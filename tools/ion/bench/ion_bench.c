@@ -988,6 +988,9 @@ static void bench_stats(double *v, int n, struct bench_result *r)
 
 static void bench_drop(void)
 {
+	/* not opened: the cold pools were not asked for */
+	if (bench_drop_fd < 0)
+		return;
 	if (pwrite(bench_drop_fd, "3\n", 2, 0) != 2)
 		fprintf(stderr, "ion_bench: %s: %s\n", bench_drop_caches,
 			strerror(errno));
