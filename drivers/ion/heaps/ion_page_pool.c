@@ -11,7 +11,9 @@
  *   ion_page_pool_add_dirty() (cheap enough for the freeing task);
  * - clean: zeroed blocks.  ion_page_pool_clean_one() (the heap's background
  *   worker) moves a block from dirty to clean, zeroing it on the way;
- *   ion_page_pool_add() zeroes a block of its caller's into clean.
+ *   ion_page_pool_add() zeroes a block of its caller's into clean, and
+ *   ion_page_pool_add_zeroed() puts one there that is still zero (never
+ *   written since it was zeroed) as it is.
  *
  * ion_page_pool_remove() hands out a clean block, or when there is none a
  * dirty one that it zeroes there and then: a block out of a pool is always
@@ -160,6 +162,32 @@ int ion_page_pool_add(struct ion_page_pool *pool, struct page *page)
 		return -EINVAL;
 
 	ion_page_pool_zero(pool, page);
+	spin_lock(&pool->lock);
+	ion_page_pool_add_clean(pool, page);
+	spin_unlock(&pool->lock);
+	return 0;
+}
+
+/**
+ * ion_page_pool_add_zeroed() - put a block that is still zero on the clean list
+ * @pool: the pool
+ * @page: a block of 1 << @pool->order pages (compound when the order is not
+ *	zero) that the caller owns and knows to be zero in every byte: taken
+ *	zeroed from a pool or the page allocator and written by nobody since
+ *
+ * Nothing is zeroed here: the block goes on the clean list as it is, and
+ * the pool owns it from then on.  As with ion_page_pool_add(), the caller
+ * decides whether the pool has room.
+ *
+ * Context: any context; takes @pool->lock once.
+ * Return: 0, or -EINVAL (and a warning) when the block's order is not the
+ * pool's; the caller keeps @page then.
+ */
+int ion_page_pool_add_zeroed(struct ion_page_pool *pool, struct page *page)
+{
+	if (WARN_ON_ONCE(!page || compound_order(page) != pool->order))
+		return -EINVAL;
+
 	spin_lock(&pool->lock);
 	ion_page_pool_add_clean(pool, page);
 	spin_unlock(&pool->lock);

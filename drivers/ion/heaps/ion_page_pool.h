@@ -38,6 +38,7 @@ struct ion_page_pool {
 void ion_page_pool_init(struct ion_page_pool *pool, unsigned int order);
 struct page *ion_page_pool_remove(struct ion_page_pool *pool);
 int ion_page_pool_add(struct ion_page_pool *pool, struct page *page);
+int ion_page_pool_add_zeroed(struct ion_page_pool *pool, struct page *page);
 void ion_page_pool_add_dirty(struct ion_page_pool *pool,
 			     struct list_head *pages, unsigned long nr_blocks);
 struct page *ion_page_pool_remove_dirty(struct ion_page_pool *pool);

@@ -15,6 +15,9 @@
  *   timer, at the next tick); a SCHED_IDLE kthread worker zeroes them onto
  *   the clean lists, or gives them back to the page allocator when the
  *   clean lists hold pool_limit_mb already;
+ * - an allocation that fails or is killed midway puts the blocks it took,
+ *   still zero, on the clean lists as they are (the rest, beyond
+ *   pool_limit_mb, back to the page allocator);
  * - a shrinker gives dirty and clean pages back under memory pressure, and
  *   on "echo 3 > /proc/sys/vm/drop_caches";
  * - the heap's debugfs file shows the clean blocks of every pool ("pool
@@ -359,6 +362,38 @@ static struct page *ion_system_heap_alloc_largest(unsigned long size,
 	return NULL;
 }
 
+/*
+ * Give back the blocks of an allocation that failed or was killed.  Nobody
+ * has seen them and they are still zero, so each goes to the clean list of
+ * its pool as it is, uncharged first when the buffer was charged, while the
+ * clean lists have room; the others go back to the page allocator (which
+ * uncharges them).  Zeroing nothing and freeing little, this is quick, so
+ * that a killed task dies soon.
+ */
+static void ion_system_heap_unwind(struct list_head *pages, bool cached,
+				   bool account)
+{
+	struct page *page, *tmp_page;
+	unsigned int order, idx;
+
+	list_for_each_entry_safe(page, tmp_page, pages, lru) {
+		list_del(&page->lru);
+		order = compound_order(page);
+		idx = ion_system_heap_order_index(order);
+		if ((account && !ION_SYSTEM_HEAP_RECHARGE) ||
+		    WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS) ||
+		    !ion_system_heap_pool_has_room(order)) {
+			__free_pages(page, order);
+		} else {
+			if (ION_SYSTEM_HEAP_RECHARGE && account)
+				memcg_kmem_uncharge_page(page, order);
+			ion_page_pool_add_zeroed(&ion_system_heap_state.pools[cached][idx],
+						 page);
+		}
+		cond_resched();
+	}
+}
+
 static int ion_system_heap_allocate(struct ion_heap *heap,
 				    struct ion_buffer *buffer,
 				    unsigned long len, unsigned long align,
@@ -380,11 +415,6 @@ static int ion_system_heap_allocate(struct ion_heap *heap,
 
 	INIT_LIST_HEAD(&pages);
 	while (size_remaining > 0) {
-		/* Stop a large allocation when the caller is being killed. */
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			goto free_pages;
-		}
 		page = ion_system_heap_alloc_largest(size_remaining, max_order,
 						     cached, buffer->account);
 		if (!page)
@@ -398,6 +428,14 @@ static int ion_system_heap_allocate(struct ion_heap *heap,
 		 * would be held for seconds (a soft lockup on a slow one).
 		 */
 		cond_resched();
+		/*
+		 * Stop a large allocation when the caller is being killed,
+		 * also by a kill that came while it was off the CPU.
+		 */
+		if (size_remaining && fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto free_pages;
+		}
 	}
 
 	table = kzalloc(sizeof(*table), GFP_KERNEL);
@@ -418,11 +456,7 @@ static int ion_system_heap_allocate(struct ion_heap *heap,
 free_table:
 	kfree(table);
 free_pages:
-	/* Still zero and never seen by anyone: straight back to the allocator. */
-	list_for_each_entry_safe(page, tmp_page, &pages, lru) {
-		__free_pages(page, compound_order(page));
-		cond_resched();
-	}
+	ion_system_heap_unwind(&pages, cached, buffer->account);
 	return ret;
 }
 

@@ -4,8 +4,8 @@
  * pool add/remove/shrink and zeroing, the heap's order fallback and pool
  * reuse, separate cached and uncached pools, the pool limit, the shrinker,
  * the deferred free queue and allocations that take from it, the debugfs
- * lines, killable allocations, and a cold versus warm timing of 1 MiB and
- * 8 MiB allocations.
+ * lines, killable allocations and where their blocks go, and a cold
+ * versus warm timing of 1 MiB and 8 MiB allocations.
  */
 
 #include <kunit/test.h>
@@ -494,27 +494,72 @@ static void ion_page_pool_heap_takes_queued(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, SZ_64K >> PAGE_SHIFT, ion_system_heap_pool_pages());
 }
 
-/* A pending fatal signal stops the allocation; the pools keep their pages. */
-static void ion_page_pool_heap_killable(struct kunit *test)
+/* Allocate @len with a fatal signal pending: the heap stops after a block. */
+static struct ion_buffer *ion_page_pool_test_killed_alloc(size_t len,
+							  unsigned int flags)
 {
 	struct ion_buffer *buffer;
 
-	ion_page_pool_test_drain(test);
-	ion_page_pool_test_stock(test, 8, false);
-	ion_page_pool_test_stock(test, 0, false);
-
 	allow_signal(SIGKILL);
 	send_sig(SIGKILL, current, 1);
-	buffer = ion_buffer_create(ion_default_device(), SZ_16M, 0,
-				   ION_HEAP_SYSTEM_MASK, 0);
+	buffer = ion_buffer_create(ion_default_device(), len, 0,
+				   ION_HEAP_SYSTEM_MASK, flags);
 	flush_signals(current);
 	disallow_signal(SIGKILL);
 	if (!IS_ERR(buffer))
 		ion_page_pool_test_free(buffer);
+	return buffer;
+}
+
+/*
+ * A pending fatal signal stops the allocation after its first block.  That
+ * block, a dirty pooled one zeroed on the way out, goes back to the clean
+ * list as it is (nothing waits for the free work), and the next allocation
+ * gets it, zero.
+ */
+static void ion_page_pool_heap_killable(struct kunit *test)
+{
+	struct ion_page_pool *pool = ion_system_heap_pool(8, false);
+	struct ion_buffer *buffer;
+	struct page *dirty;
+	LIST_HEAD(blocks);
+
+	ion_page_pool_test_drain(test);
+	dirty = ion_page_pool_test_dirty_page(test, 8);
+	list_add(&dirty->lru, &blocks);
+	ion_page_pool_add_dirty(pool, &blocks, 1);
+	ion_page_pool_test_stock(test, 0, false);
+	KUNIT_ASSERT_EQ(test, 256, ion_system_heap_queued_pages());
+
+	buffer = ion_page_pool_test_killed_alloc(SZ_16M, 0);
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINTR), buffer);
-	ion_system_heap_flush_free();
 	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_queued_pages());
+	KUNIT_EXPECT_EQ(test, 1, ion_page_pool_count(pool));
 	KUNIT_EXPECT_EQ(test, 256 + 1, ion_system_heap_pool_pages());
+
+	buffer = ion_page_pool_test_alloc(test, SZ_1M, 0);
+	KUNIT_EXPECT_PTR_EQ(test, dirty, sg_page(buffer->sg_table->sgl));
+	KUNIT_EXPECT_TRUE(test, ion_page_pool_test_buffer_is_zero(buffer));
+	KUNIT_EXPECT_EQ(test, 0, ion_page_pool_count(pool));
+	ion_page_pool_test_free(buffer);
+}
+
+/* A killed allocation's blocks go back to the page allocator when the pools are full. */
+static void ion_page_pool_heap_killed_full(struct kunit *test)
+{
+	struct ion_buffer *buffer;
+
+	ion_page_pool_test_drain(test);
+	ion_page_pool_test_set_limit(test, 1);
+	ion_page_pool_test_stock(test, 8, true);
+	KUNIT_ASSERT_EQ(test, SZ_1M >> PAGE_SHIFT, ion_system_heap_pool_pages());
+
+	/* its first block comes from the page allocator: no uncached block is pooled */
+	buffer = ion_page_pool_test_killed_alloc(SZ_16M, 0);
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINTR), buffer);
+	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_queued_pages());
+	KUNIT_EXPECT_EQ(test, 0, ion_page_pool_count(ion_system_heap_pool(8, false)));
+	KUNIT_EXPECT_EQ(test, SZ_1M >> PAGE_SHIFT, ion_system_heap_pool_pages());
 }
 
 /**
@@ -610,6 +655,7 @@ static struct kunit_case ion_page_pool_test_cases[] = {
 	KUNIT_CASE(ion_page_pool_heap_deferred_free),
 	KUNIT_CASE(ion_page_pool_heap_takes_queued),
 	KUNIT_CASE(ion_page_pool_heap_killable),
+	KUNIT_CASE(ion_page_pool_heap_killed_full),
 	KUNIT_CASE(ion_page_pool_heap_timing),
 	{}
 };

@@ -157,19 +157,26 @@ TEST_F(memcg, other_abis)
 	close(heap);
 }
 
-/* Over memory.max: ENOMEM, nobody killed, and a smaller buffer still fits. */
+/*
+ * Over memory.max: ENOMEM, nobody killed, the blocks taken before the
+ * limit was hit uncharged again, and a smaller buffer still fits.
+ */
 TEST_F(memcg, limit)
 {
-	long long kills;
+	long long kills, cur;
 	int fd;
 
 	ASSERT_EQ(0, cg_write(CG_A, "memory.max", "16M"));
 	ASSERT_EQ(0, cg_enter(CG_A));
 	kills = cg_stat(CG_A, "memory.events", "oom_kill");
 	ASSERT_LE(0, kills);
+	cur = cg_current(CG_A);
+	ASSERT_LE(0, cur);
 	EXPECT_EQ(-ENOMEM, ion_new_alloc(self->ion, 32 << 20, ION_HEAP_SYSTEM_MASK, 0, &fd));
+	EXPECT_GT(cur + MEMCG_SLACK, cg_current(CG_A));
 	EXPECT_EQ(-ENOMEM, ion_new_alloc(self->ion, 32 << 20, ION_HEAP_SYSTEM_MASK,
 					 ION_FLAG_CACHED, &fd));
+	EXPECT_GT(cur + MEMCG_SLACK, cg_current(CG_A));
 	EXPECT_EQ(kills, cg_stat(CG_A, "memory.events", "oom_kill"));
 	EXPECT_GT(16 << 20, cg_current(CG_A));
 	ASSERT_EQ(0, ion_new_alloc(self->ion, MEMCG_LEN, ION_HEAP_SYSTEM_MASK, 0, &fd));
