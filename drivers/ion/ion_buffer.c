@@ -291,6 +291,7 @@ static int ion_buffer_attach(struct dma_buf *dmabuf,
 	if (!a)
 		return -ENOMEM;
 
+	WRITE_ONCE(buffer->exposed, true);
 	table = ion_buffer_dup_sg_table(buffer->sg_table, attachment->dev);
 	if (IS_ERR(table)) {
 		kfree(a);
@@ -474,6 +475,7 @@ static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = ion_buffer_pgprot(buffer, vma->vm_page_prot);
+	WRITE_ONCE(buffer->exposed, true);
 	return ion_buffer_remap_chunks(buffer, vma);
 }
 
@@ -487,6 +489,7 @@ static int ion_buffer_dma_buf_vmap(struct dma_buf *dmabuf, struct iosys_map *map
 	void *vaddr;
 
 	dma_resv_assert_held(dmabuf->resv);
+	WRITE_ONCE(buffer->exposed, true);
 	vaddr = ion_buffer_vmap(buffer);
 	if (IS_ERR(vaddr))
 		return PTR_ERR(vaddr);

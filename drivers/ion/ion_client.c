@@ -425,8 +425,10 @@ int ion_phys(struct ion_client *client, struct ion_handle *handle,
 		return -EINVAL;
 	mutex_lock(&client->lock);
 	buffer = ion_handle_buffer(client, handle);
-	if (buffer && buffer->heap->ops->phys)
+	if (buffer && buffer->heap->ops->phys) {
+		WRITE_ONCE(buffer->exposed, true);
 		ret = buffer->heap->ops->phys(buffer->heap, buffer, addr, len);
+	}
 	mutex_unlock(&client->lock);
 	return ret;
 }
@@ -509,7 +511,8 @@ EXPORT_SYMBOL_GPL(ion_unmap_kernel);
  * @handle: a handle of @client
  *
  * The table is the buffer's own and lives as long as the handle; it is not
- * DMA mapped (attach the dma-buf to a device for that).
+ * DMA mapped (attach the dma-buf to a device for that).  The buffer counts
+ * as written from then on (&ion_buffer.exposed).
  *
  * Context: process context, may sleep.
  * Return: the table or ERR_PTR(-EINVAL).
@@ -523,6 +526,8 @@ struct sg_table *ion_sg_table(struct ion_client *client,
 		return ERR_PTR(-EINVAL);
 	mutex_lock(&client->lock);
 	buffer = ion_handle_buffer(client, handle);
+	if (buffer)
+		WRITE_ONCE(buffer->exposed, true);
 	mutex_unlock(&client->lock);
 	return buffer ? buffer->sg_table : ERR_PTR(-EINVAL);
 }

@@ -141,8 +141,13 @@ struct ion_heap {
  *	them to the current task's memory cgroup (__GFP_ACCOUNT) and
  *	uncharges them when it frees them (freeing to the page allocator
  *	does; a page kept in a pool must be uncharged first)
+ * @exposed: set by the core before anyone may write the buffer's pages: a
+ *	mapping into user space or the kernel, a device attachment,
+ *	ion_sg_table() or ion_phys().  A buffer freed without it holds what
+ *	its heap put there at allocation, zeroes: a heap may pool its pages
+ *	as zeroed ones.
  *
- * The members after @account (the dma-buf, attachments, kernel mapping,
+ * The members after @exposed (the dma-buf, attachments, kernel mapping,
  * accounting) are private to the core.
  */
 struct ion_buffer {
@@ -152,6 +157,7 @@ struct ion_buffer {
 	struct sg_table *sg_table;
 	void *priv_virt;
 	bool account;
+	bool exposed;
 
 	/* private: */
 	struct dma_buf *dmabuf;

@@ -17,7 +17,9 @@
  *
  * ion_page_pool_remove() hands out a clean block, or when there is none a
  * dirty one that it zeroes there and then: a block out of a pool is always
- * zero.
+ * zero.  Both lists are last in, first out: the block added last, the one
+ * likeliest to be in the CPU's caches still, is the next one taken (first
+ * in, first out would hand out the coldest block of a large pool).
  *
  * Clean blocks count as NR_KERNEL_MISC_RECLAIMABLE (KReclaimable in
  * /proc/meminfo) because the heap's shrinker gives them back on demand with
@@ -67,7 +69,7 @@ static void ion_page_pool_add_clean(struct ion_page_pool *pool,
 				    struct page *page)
 {
 	lockdep_assert_held(&pool->lock);
-	list_add_tail(&page->lru, &pool->clean);
+	list_add(&page->lru, &pool->clean);
 	pool->clean_count++;
 	ion_page_pool_account(pool, page, 1);
 }
@@ -210,7 +212,7 @@ void ion_page_pool_add_dirty(struct ion_page_pool *pool,
 			     struct list_head *pages, unsigned long nr_blocks)
 {
 	spin_lock(&pool->lock);
-	list_splice_tail_init(pages, &pool->dirty);
+	list_splice_init(pages, &pool->dirty);
 	pool->dirty_count += nr_blocks;
 	spin_unlock(&pool->lock);
 }

@@ -14,7 +14,9 @@
  *   (no sleeping, no zeroing, no wakeup: the work is kicked through a
  *   timer, at the next tick); a SCHED_IDLE kthread worker zeroes them onto
  *   the clean lists, or gives them back to the page allocator when the
- *   clean lists hold pool_limit_mb already;
+ *   clean lists hold pool_limit_mb already; the blocks of a buffer that
+ *   was never mapped, attached or given out (&ion_buffer.exposed) are
+ *   still zero and go on the clean lists as they are, while there is room;
  * - an allocation that fails or is killed midway puts the blocks it took,
  *   still zero, on the clean lists as they are (the rest, beyond
  *   pool_limit_mb, back to the page allocator);
@@ -463,7 +465,10 @@ free_pages:
 /*
  * Put the blocks on the dirty lists of their pools and return: zeroing
  * takes time (a large buffer milliseconds), which the task dropping the
- * last reference (often in close() or exit) should not wait for.
+ * last reference (often in close() or exit) should not wait for.  The
+ * blocks of a buffer nobody could write (never mapped, attached or given
+ * out, see &ion_buffer.exposed) are still zero: they go on the clean lists
+ * as they are while those have room, and need no free work.
  */
 static void ion_system_heap_free(struct ion_buffer *buffer)
 {
@@ -472,6 +477,8 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	struct list_head pages[ION_SYSTEM_HEAP_NUM_ORDERS];
 	unsigned long nr_blocks[ION_SYSTEM_HEAP_NUM_ORDERS] = {};
 	struct sg_table *table = buffer->sg_table;
+	bool zero = !READ_ONCE(buffer->exposed);
+	unsigned long nr_dirty = 0;
 	struct scatterlist *sg;
 	struct page *page;
 	unsigned int idx;
@@ -494,15 +501,20 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 			__free_pages(page, compound_order(page));
 			continue;
 		}
+		if (zero && ion_system_heap_pool_has_room(compound_order(page))) {
+			ion_page_pool_add_zeroed(&state->pools[cached][idx], page);
+			continue;
+		}
 		list_add_tail(&page->lru, &pages[idx]);
 		nr_blocks[idx]++;
+		nr_dirty++;
 	}
 	/* Ownership of the pages passes to the pools here. */
 	for (idx = 0; idx < ION_SYSTEM_HEAP_NUM_ORDERS; idx++)
 		if (nr_blocks[idx])
 			ion_page_pool_add_dirty(&state->pools[cached][idx],
 						&pages[idx], nr_blocks[idx]);
-	if (!buffer->account || ION_SYSTEM_HEAP_RECHARGE)
+	if (nr_dirty)
 		kthread_queue_delayed_work(state->free_worker, &state->free_work,
 					   ION_SYSTEM_HEAP_FREE_DELAY);
 

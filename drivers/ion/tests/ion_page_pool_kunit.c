@@ -168,6 +168,34 @@ static bool ion_page_pool_test_buffer_is_zero(struct ion_buffer *buffer)
 	return zero;
 }
 
+/* Write every byte of @buffer through its kernel mapping, as a client does. */
+static void ion_page_pool_test_write(struct kunit *test,
+				     struct ion_buffer *buffer, int c)
+{
+	void *vaddr = ion_buffer_kmap_get(buffer);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vaddr);
+	memset(vaddr, c, buffer->size);
+	ion_buffer_kmap_put(buffer);
+}
+
+/* The pages of @buffer, read from its table without exposing them. */
+static struct page **ion_page_pool_test_pages(struct kunit *test,
+					      struct ion_buffer *buffer,
+					      unsigned int *nents)
+{
+	struct scatterlist *sg;
+	struct page **pages;
+	int i;
+
+	*nents = buffer->sg_table->orig_nents;
+	pages = kunit_kcalloc(test, *nents, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for_each_sgtable_sg(buffer->sg_table, sg, i)
+		pages[i] = sg_page(sg);
+	return pages;
+}
+
 /* A dirty block comes out of a pool zeroed; the pool counts blocks. */
 static void ion_page_pool_add_remove(struct kunit *test)
 {
@@ -475,7 +503,7 @@ static void ion_page_pool_heap_takes_queued(struct kunit *test)
 		a = ion_page_pool_test_alloc(test, SZ_64K, 0);
 		KUNIT_ASSERT_EQ(test, 1, a->sg_table->orig_nents);
 		page = sg_page(a->sg_table->sgl);
-		ion_page_pool_test_fill(page, 4, 0x5a);
+		ion_page_pool_test_write(test, a, 0x5a);
 		dma_buf_put(a->dmabuf);
 		flush_delayed_fput();
 		if (ion_system_heap_queued_pages() == SZ_64K >> PAGE_SHIFT)
@@ -492,6 +520,69 @@ static void ion_page_pool_heap_takes_queued(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_pool_pages());
 	ion_page_pool_test_free(b);
 	KUNIT_EXPECT_EQ(test, SZ_64K >> PAGE_SHIFT, ion_system_heap_pool_pages());
+}
+
+/*
+ * A buffer nobody mapped is still zero when it is freed: its blocks go to
+ * the clean lists at once, without the free work, and come out again as
+ * they went in.
+ */
+static void ion_page_pool_heap_unexposed_clean(struct kunit *test)
+{
+	const size_t len = SZ_1M + SZ_64K + PAGE_SIZE;
+	struct ion_buffer *buffer;
+	struct ion_heap *heap;
+	struct scatterlist *sg;
+	struct page **pages;
+	unsigned int nents;
+	int i;
+
+	ion_page_pool_test_drain(test);
+	buffer = ion_page_pool_test_alloc(test, len, 0);
+	KUNIT_EXPECT_FALSE(test, buffer->exposed);
+	pages = ion_page_pool_test_pages(test, buffer, &nents);
+	heap = buffer->heap;
+	dma_buf_put(buffer->dmabuf);
+	KUNIT_ASSERT_TRUE(test, ion_kunit_wait_release(!atomic_read(&heap->num_buffers)));
+	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_queued_pages());
+	KUNIT_EXPECT_EQ(test, len >> PAGE_SHIFT, ion_system_heap_pool_pages());
+
+	buffer = ion_page_pool_test_alloc(test, len, 0);
+	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_pool_pages());
+	KUNIT_ASSERT_EQ(test, nents, buffer->sg_table->orig_nents);
+	for_each_sgtable_sg(buffer->sg_table, sg, i)
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], sg_page(sg));
+	KUNIT_EXPECT_TRUE(test, ion_page_pool_test_buffer_is_zero(buffer));
+	ion_page_pool_test_free(buffer);
+}
+
+/*
+ * A buffer written through its kernel mapping (dma_buf_vmap(), nothing
+ * else) counts as exposed: its blocks go through the dirty lists and come
+ * out zeroed, whether the free work ran or not.
+ */
+static void ion_page_pool_heap_exposed_dirty(struct kunit *test)
+{
+	struct ion_buffer *buffer;
+	struct ion_heap *heap;
+	struct page **pages;
+	unsigned int nents;
+
+	ion_page_pool_test_drain(test);
+	buffer = ion_page_pool_test_alloc(test, SZ_1M, 0);
+	pages = ion_page_pool_test_pages(test, buffer, &nents);
+	KUNIT_ASSERT_EQ(test, 1, nents);
+	ion_page_pool_test_write(test, buffer, 0xa5);
+	KUNIT_EXPECT_TRUE(test, buffer->exposed);
+	heap = buffer->heap;
+	dma_buf_put(buffer->dmabuf);
+	KUNIT_ASSERT_TRUE(test, ion_kunit_wait_release(!atomic_read(&heap->num_buffers)));
+
+	buffer = ion_page_pool_test_alloc(test, SZ_1M, 0);
+	KUNIT_EXPECT_PTR_EQ(test, pages[0], sg_page(buffer->sg_table->sgl));
+	KUNIT_EXPECT_TRUE(test, ion_page_pool_test_buffer_is_zero(buffer));
+	KUNIT_EXPECT_FALSE(test, buffer->exposed);
+	ion_page_pool_test_free(buffer);
 }
 
 /* Allocate @len with a fatal signal pending: the heap stops after a block. */
@@ -654,6 +745,8 @@ static struct kunit_case ion_page_pool_test_cases[] = {
 	KUNIT_CASE(ion_page_pool_heap_shrinker),
 	KUNIT_CASE(ion_page_pool_heap_deferred_free),
 	KUNIT_CASE(ion_page_pool_heap_takes_queued),
+	KUNIT_CASE(ion_page_pool_heap_unexposed_clean),
+	KUNIT_CASE(ion_page_pool_heap_exposed_dirty),
 	KUNIT_CASE(ion_page_pool_heap_killable),
 	KUNIT_CASE(ion_page_pool_heap_killed_full),
 	KUNIT_CASE(ion_page_pool_heap_timing),
