@@ -47,6 +47,13 @@
 #define FI_NAME			"fail-nth-buffer"
 #define FI_PATTERN		0xa5
 #define FI_MAX_HEAPS		ION_NUM_HEAP_IDS
+/*
+ * Each test's bound, in seconds, in place of the harness's 30: a sweep ends
+ * at its last site, not at a time, and under software emulation with KASAN
+ * and lockdep one sweep of HON_ZONE_ION_INIT over four heaps takes more
+ * than a minute.
+ */
+#define FI_TIMEOUT		300
 
 static bool fi_available;
 /* the sites of every test, summed across the harness's child processes */
@@ -1210,89 +1217,89 @@ static void fi_sweep_one(struct __test_metadata *_metadata,
 
 #define FI_NO_LEGACY	"ion.legacy_abi is 0: no legacy ioctls"
 
-TEST_F(fail_nth, ion_open)
+TEST_F_TIMEOUT(fail_nth, ion_open, FI_TIMEOUT)
 {
 	fi_sweep_one(_metadata, &self->c, &fi_ion_open);
 }
 
-TEST_F(fail_nth, ion_new_alloc)
+TEST_F_TIMEOUT(fail_nth, ion_new_alloc, FI_TIMEOUT)
 {
 	fi_sweep_heaps(_metadata, &self->c, &fi_new_alloc);
 }
 
-TEST_F(fail_nth, ion_heap_query)
+TEST_F_TIMEOUT(fail_nth, ion_heap_query, FI_TIMEOUT)
 {
 	fi_sweep_one(_metadata, &self->c, &fi_heap_query);
 }
 
-TEST_F(fail_nth, ion_share_ro)
+TEST_F_TIMEOUT(fail_nth, ion_share_ro, FI_TIMEOUT)
 {
 	fi_sweep_heaps(_metadata, &self->c, &fi_share_ro);
 }
 
-TEST_F(fail_nth, ion_sync)
+TEST_F_TIMEOUT(fail_nth, ion_sync, FI_TIMEOUT)
 {
 	fi_sweep_one(_metadata, &self->c, &fi_sync);
 }
 
-TEST_F(fail_nth, ion_custom)
+TEST_F_TIMEOUT(fail_nth, ion_custom, FI_TIMEOUT)
 {
 	fi_sweep_one(_metadata, &self->c, &fi_custom);
 }
 
-TEST_F(fail_nth, ion_legacy_alloc)
+TEST_F_TIMEOUT(fail_nth, ion_legacy_alloc, FI_TIMEOUT)
 {
 	if (!self->legacy)
 		SKIP(return, FI_NO_LEGACY);
 	fi_sweep_heaps(_metadata, &self->c, &fi_alloc);
 }
 
-TEST_F(fail_nth, ion_legacy_free)
+TEST_F_TIMEOUT(fail_nth, ion_legacy_free, FI_TIMEOUT)
 {
 	if (!self->legacy)
 		SKIP(return, FI_NO_LEGACY);
 	fi_sweep_one(_metadata, &self->c, &fi_free);
 }
 
-TEST_F(fail_nth, ion_legacy_share)
+TEST_F_TIMEOUT(fail_nth, ion_legacy_share, FI_TIMEOUT)
 {
 	if (!self->legacy)
 		SKIP(return, FI_NO_LEGACY);
 	fi_sweep_one(_metadata, &self->c, &fi_share);
 }
 
-TEST_F(fail_nth, ion_legacy_map)
+TEST_F_TIMEOUT(fail_nth, ion_legacy_map, FI_TIMEOUT)
 {
 	if (!self->legacy)
 		SKIP(return, FI_NO_LEGACY);
 	fi_sweep_one(_metadata, &self->c, &fi_map);
 }
 
-TEST_F(fail_nth, ion_legacy_import)
+TEST_F_TIMEOUT(fail_nth, ion_legacy_import, FI_TIMEOUT)
 {
 	if (!self->legacy)
 		SKIP(return, FI_NO_LEGACY);
 	fi_sweep_heaps(_metadata, &self->c, &fi_import);
 }
 
-TEST_F(fail_nth, buffer_mmap)
+TEST_F_TIMEOUT(fail_nth, buffer_mmap, FI_TIMEOUT)
 {
 	fi_sweep_heaps(_metadata, &self->c, &fi_mmap);
 }
 
-TEST_F(fail_nth, buffer_last_close)
+TEST_F_TIMEOUT(fail_nth, buffer_last_close, FI_TIMEOUT)
 {
 	fi_sweep_heaps(_metadata, &self->c, &fi_close_buffer);
 }
 
-TEST_F(fail_nth, ion_last_close)
+TEST_F_TIMEOUT(fail_nth, ion_last_close, FI_TIMEOUT)
 {
 	if (!self->legacy)
 		SKIP(return, FI_NO_LEGACY);
 	fi_sweep_one(_metadata, &self->c, &fi_close_client);
 }
 
-TEST_F(fail_nth, dma_heap_alloc)
+TEST_F_TIMEOUT(fail_nth, dma_heap_alloc, FI_TIMEOUT)
 {
 	unsigned int i, found = 0;
 
@@ -1319,63 +1326,63 @@ static int fi_no_zone(void)
 	return access(FI_ZONE_DEV, R_OK | W_OK) ? errno : 0;
 }
 
-TEST_F(fail_nth, zone_open)
+TEST_F_TIMEOUT(fail_nth, zone_open, FI_TIMEOUT)
 {
 	if (fi_no_zone())
 		SKIP(return, "%s: %s", FI_ZONE_DEV, strerror(fi_no_zone()));
 	fi_sweep_one(_metadata, &self->c, &fi_zone_open_op);
 }
 
-TEST_F(fail_nth, zone_ion_init)
+TEST_F_TIMEOUT(fail_nth, zone_ion_init, FI_TIMEOUT)
 {
 	if (fi_no_zone())
 		SKIP(return, "%s: %s", FI_ZONE_DEV, strerror(fi_no_zone()));
 	fi_sweep_heaps(_metadata, &self->c, &fi_zone_init);
 }
 
-TEST_F(fail_nth, zone_bind)
+TEST_F_TIMEOUT(fail_nth, zone_bind, FI_TIMEOUT)
 {
 	if (fi_no_zone())
 		SKIP(return, "%s: %s", FI_ZONE_DEV, strerror(fi_no_zone()));
 	fi_sweep_one(_metadata, &self->c, &fi_zone_bind);
 }
 
-TEST_F(fail_nth, zone_ion_alloc)
+TEST_F_TIMEOUT(fail_nth, zone_ion_alloc, FI_TIMEOUT)
 {
 	if (fi_no_zone())
 		SKIP(return, "%s: %s", FI_ZONE_DEV, strerror(fi_no_zone()));
 	fi_sweep_heaps(_metadata, &self->c, &fi_zone_alloc);
 }
 
-TEST_F(fail_nth, zone_ion_deinit)
+TEST_F_TIMEOUT(fail_nth, zone_ion_deinit, FI_TIMEOUT)
 {
 	if (fi_no_zone())
 		SKIP(return, "%s: %s", FI_ZONE_DEV, strerror(fi_no_zone()));
 	fi_sweep_one(_metadata, &self->c, &fi_zone_deinit);
 }
 
-TEST_F(fail_nth, zone_get_info)
+TEST_F_TIMEOUT(fail_nth, zone_get_info, FI_TIMEOUT)
 {
 	if (fi_no_zone())
 		SKIP(return, "%s: %s", FI_ZONE_DEV, strerror(fi_no_zone()));
 	fi_sweep_one(_metadata, &self->c, &fi_zone_info);
 }
 
-TEST_F(fail_nth, zone_fill)
+TEST_F_TIMEOUT(fail_nth, zone_fill, FI_TIMEOUT)
 {
 	if (fi_no_zone())
 		SKIP(return, "%s: %s", FI_ZONE_DEV, strerror(fi_no_zone()));
 	fi_sweep_one(_metadata, &self->c, &fi_zone_fill);
 }
 
-TEST_F(fail_nth, zone_checksum)
+TEST_F_TIMEOUT(fail_nth, zone_checksum, FI_TIMEOUT)
 {
 	if (fi_no_zone())
 		SKIP(return, "%s: %s", FI_ZONE_DEV, strerror(fi_no_zone()));
 	fi_sweep_one(_metadata, &self->c, &fi_zone_checksum);
 }
 
-TEST_F(fail_nth, zone_last_close)
+TEST_F_TIMEOUT(fail_nth, zone_last_close, FI_TIMEOUT)
 {
 	if (fi_no_zone())
 		SKIP(return, "%s: %s", FI_ZONE_DEV, strerror(fi_no_zone()));
@@ -1383,7 +1390,7 @@ TEST_F(fail_nth, zone_last_close)
 }
 
 /* Last: the sum of the sites the tests above reached. */
-TEST_F(fail_nth, total_sites)
+TEST_F_TIMEOUT(fail_nth, total_sites, FI_TIMEOUT)
 {
 	ksft_print_msg("%u injection sites reached in all\n", *fi_total_sites);
 	EXPECT_LT(0, *fi_total_sites);
