@@ -365,35 +365,73 @@ static struct page *ion_system_heap_alloc_largest(unsigned long size,
 }
 
 /*
+ * Hand blocks that are not clean, or do not fit on the clean lists, to the
+ * free worker: @pages[i] holds @nr_blocks[i] blocks of the i-th order, and
+ * the pools own them on return.  The worker zeroes them while the clean
+ * lists have room and frees the rest, so the task giving them back does not
+ * wait for either.
+ */
+static void ion_system_heap_queue_dirty(struct list_head *pages,
+					const unsigned long *nr_blocks,
+					bool cached)
+{
+	struct ion_system_heap_state *state = &ion_system_heap_state;
+	bool queued = false;
+	unsigned int idx;
+
+	for (idx = 0; idx < ION_SYSTEM_HEAP_NUM_ORDERS; idx++) {
+		if (!nr_blocks[idx])
+			continue;
+		ion_page_pool_add_dirty(&state->pools[cached][idx], &pages[idx],
+					nr_blocks[idx]);
+		queued = true;
+	}
+	if (queued)
+		kthread_queue_delayed_work(state->free_worker, &state->free_work,
+					   ION_SYSTEM_HEAP_FREE_DELAY);
+}
+
+/*
  * Give back the blocks of an allocation that failed or was killed.  Nobody
  * has seen them and they are still zero, so each goes to the clean list of
  * its pool as it is, uncharged first when the buffer was charged, while the
- * clean lists have room; the others go back to the page allocator (which
- * uncharges them).  Zeroing nothing and freeing little, this is quick, so
- * that a killed task dies soon.
+ * clean lists have room; the others go to the free worker as a freed
+ * buffer's do, which frees them (the page allocator's free of a large
+ * allocation costs about what the allocation did: a killed task would wait
+ * for it before it could die).
  */
 static void ion_system_heap_unwind(struct list_head *pages, bool cached,
 				   bool account)
 {
+	struct list_head dirty[ION_SYSTEM_HEAP_NUM_ORDERS];
+	unsigned long nr_blocks[ION_SYSTEM_HEAP_NUM_ORDERS] = {};
 	struct page *page, *tmp_page;
 	unsigned int order, idx;
 
+	for (idx = 0; idx < ION_SYSTEM_HEAP_NUM_ORDERS; idx++)
+		INIT_LIST_HEAD(&dirty[idx]);
 	list_for_each_entry_safe(page, tmp_page, pages, lru) {
 		list_del(&page->lru);
 		order = compound_order(page);
 		idx = ion_system_heap_order_index(order);
+		/* a pooled block is charged to nobody */
 		if ((account && !ION_SYSTEM_HEAP_RECHARGE) ||
-		    WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS) ||
-		    !ion_system_heap_pool_has_room(order)) {
+		    WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS)) {
 			__free_pages(page, order);
-		} else {
-			if (ION_SYSTEM_HEAP_RECHARGE && account)
-				memcg_kmem_uncharge_page(page, order);
+			continue;
+		}
+		if (ION_SYSTEM_HEAP_RECHARGE && account)
+			memcg_kmem_uncharge_page(page, order);
+		if (ion_system_heap_pool_has_room(order)) {
 			ion_page_pool_add_zeroed(&ion_system_heap_state.pools[cached][idx],
 						 page);
+		} else {
+			list_add_tail(&page->lru, &dirty[idx]);
+			nr_blocks[idx]++;
 		}
 		cond_resched();
 	}
+	ion_system_heap_queue_dirty(dirty, nr_blocks, cached);
 }
 
 static int ion_system_heap_allocate(struct ion_heap *heap,
@@ -478,7 +516,6 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	unsigned long nr_blocks[ION_SYSTEM_HEAP_NUM_ORDERS] = {};
 	struct sg_table *table = buffer->sg_table;
 	bool zero = !READ_ONCE(buffer->exposed);
-	unsigned long nr_dirty = 0;
 	struct scatterlist *sg;
 	struct page *page;
 	unsigned int idx;
@@ -507,16 +544,9 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 		}
 		list_add_tail(&page->lru, &pages[idx]);
 		nr_blocks[idx]++;
-		nr_dirty++;
 	}
 	/* Ownership of the pages passes to the pools here. */
-	for (idx = 0; idx < ION_SYSTEM_HEAP_NUM_ORDERS; idx++)
-		if (nr_blocks[idx])
-			ion_page_pool_add_dirty(&state->pools[cached][idx],
-						&pages[idx], nr_blocks[idx]);
-	if (nr_dirty)
-		kthread_queue_delayed_work(state->free_worker, &state->free_work,
-					   ION_SYSTEM_HEAP_FREE_DELAY);
+	ion_system_heap_queue_dirty(pages, nr_blocks, cached);
 
 	sg_free_table(table);
 	kfree(table);
