@@ -401,22 +401,82 @@ static long long ion_now_us(void)
 }
 
 /*
- * A fatal signal stops one long allocation inside it: killed a twentieth
- * into an allocation that takes T, the child dies within T / 2 of what a
- * child killed with the whole buffer allocated takes to die (an allocation
- * that ran to its end would take 0.95 T more) and leaves no buffer in the
- * heap.  Heaps whose largest allocation takes under 20 ms (one block of
- * the page allocator) are skipped.
+ * Fork a child that allocates @len from @mask on @fd, kill it and wait for
+ * it: with @whole, once the whole buffer is allocated; else as soon as the
+ * parent runs after the child started to allocate.  Returns how long it took to die after the
+ * kill, in us, with *@into (us into the allocation at the kill) and
+ * *@status; -1 when a step of the test itself failed.
+ */
+static long long ion_kill_allocating_child(int fd, unsigned long long len,
+					   unsigned int mask, bool whole,
+					   long long *into, int *status)
+{
+	long long *start, t, died = -1;
+	int ready[2], buf_fd;
+	pid_t pid;
+	char c;
+
+	start = mmap(NULL, sizeof(*start), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (start == MAP_FAILED)
+		return -1;
+	if (pipe(ready))
+		goto unmap;
+	pid = fork();
+	if (pid < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		goto unmap;
+	}
+	if (!pid) {
+		close(ready[0]);
+		*start = ion_now_us();
+		if (!whole && write(ready[1], "r", 1) != 1)
+			_exit(2);
+		if (ion_new_alloc(fd, len, mask, 0, &buf_fd) && whole)
+			_exit(2);
+		if (whole && write(ready[1], "a", 1) == 1)
+			pause();
+		/* the allocation ended before the kill came */
+		_exit(3);
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) == 1) {
+		t = ion_now_us();
+		if (!kill(pid, SIGKILL)) {
+			*into = t - *start;
+			if (waitpid(pid, status, 0) == pid)
+				died = ion_now_us() - t;
+		}
+	}
+	close(ready[0]);
+	if (died < 0)
+		waitpid(pid, status, 0);
+unmap:
+	munmap(start, sizeof(*start));
+	return died;
+}
+
+/*
+ * A fatal signal stops one long allocation inside it.  Killed at time k
+ * into an allocation that takes T (k < 4 T / 5), the child must die within
+ * (T - k) / 2 of what a child killed with the whole buffer allocated takes
+ * to die (an allocation that ran to its end would take T - k more), and
+ * leave no buffer in the heap.  Each figure is the best of three: a debug
+ * kernel's process exit has outliers of several times its usual cost.  A
+ * kill that came late (on one CPU the parent may get the CPU back only at
+ * a timer tick, or after the whole allocation: the child exits 3) tells
+ * too little and is tried again.  Heaps whose largest allocation takes
+ * under 20 ms (one block of the page allocator) are skipped.
  */
 TEST_F(ion, killable)
 {
 	long before = ion_heap_debugfs_value(self->heap, "buffers");
-	long long once = -1, t, died, teardown;
+	long long once = -1, teardown = -1, t, died, into, best = -1;
+	long long best_died = 0, best_into = 0;
 	unsigned long long len;
-	int ready[2], status, buf_fd, i;
+	int status, buf_fd, i, valid = 0;
 	struct sysinfo si;
-	pid_t pid;
-	char c;
 
 	if (before < 0)
 		SKIP(return, "no debugfs file for %s", self->heap);
@@ -442,50 +502,38 @@ TEST_F(ion, killable)
 		SKIP(return, "an allocation of %llu bytes takes %lld us: too short to tell",
 		     len, once);
 
-	/* what dying costs with the whole buffer allocated: the debug kernel's is long */
-	ASSERT_EQ(0, pipe(ready));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		close(ready[0]);
-		if (ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd) ||
-		    write(ready[1], "a", 1) != 1)
-			_exit(2);
-		pause();
-		_exit(3);
+	/* what dying costs with the whole buffer allocated */
+	for (i = 0; i < 3; i++) {
+		died = ion_kill_allocating_child(self->fd, len, self->mask, true,
+						 &into, &status);
+		ASSERT_LE(0, died);
+		ASSERT_TRUE(WIFSIGNALED(status));
+		teardown = teardown < 0 || died < teardown ? died : teardown;
 	}
-	close(ready[1]);
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	close(ready[0]);
-	t = ion_now_us();
-	ASSERT_EQ(0, kill(pid, SIGKILL));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	teardown = ion_now_us() - t;
 
-	ASSERT_EQ(0, pipe(ready));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		close(ready[0]);
-		if (write(ready[1], "r", 1) != 1)
-			_exit(2);
-		ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd);
-		/* the allocation ran to its end: the kill did not stop it */
-		_exit(3);
+	for (i = 0; i < 10 && valid < 3; i++) {
+		died = ion_kill_allocating_child(self->fd, len, self->mask, false,
+						 &into, &status);
+		ASSERT_LE(0, died);
+		if ((WIFEXITED(status) && WEXITSTATUS(status) == 3) || into >= once * 4 / 5)
+			continue;
+		ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("exit status %d", WEXITSTATUS(status));
+		ASSERT_EQ(SIGKILL, WTERMSIG(status));
+		valid++;
+		/* how far over what the bound allows for this kill's k */
+		t = died - (once - into) / 2;
+		if (best < 0 || t < best) {
+			best = t;
+			best_died = died;
+			best_into = into;
+		}
 	}
-	close(ready[1]);
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	close(ready[0]);
-	usleep(once / 20);
-	t = ion_now_us();
-	ASSERT_EQ(0, kill(pid, SIGKILL));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	died = ion_now_us() - t;
-	TH_LOG("%llu bytes: %lld us; killed 1/20 into it, died %lld us later (%lld us whole)",
-	       len, once, died, teardown);
-	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("exit status %d", WEXITSTATUS(status));
-	EXPECT_EQ(SIGKILL, WTERMSIG(status));
-	EXPECT_GT(teardown + once / 2, died);
+	TH_LOG("%llu bytes: %lld us; best kill %lld us into it, died %lld us later",
+	       len, once, best_into, best_died);
+	TH_LOG("dying with the buffer allocated: %lld us; %d of %d kills in time",
+	       teardown, valid, i);
+	ASSERT_LT(0, valid) TH_LOG("no kill came in the first 4/5 of the allocation");
+	EXPECT_GT(teardown + (once - best_into) / 2, best_died);
 	EXPECT_EQ(before, ion_heap_debugfs_value(self->heap, "buffers"));
 }
 
