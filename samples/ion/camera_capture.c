@@ -46,6 +46,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ion/ion.h>
@@ -1082,6 +1084,117 @@ close_fd:
 	return ret;
 }
 
+/* ---- ION_IOC_SYNC ----------------------------------------------------- */
+
+/* A trace instance of its own: the global trace is left alone. */
+#define TRACEFS		"/sys/kernel/tracing"
+#define INSTANCE	TRACEFS "/instances/camera_capture"
+#define SYNC_EVENT	"/events/dma/dma_sync_sg_for_device/enable"
+
+static int trace_write(const char *path, const char *val)
+{
+	int fd, ret;
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Lines of the trace buffer with a for-device sync event of a device whose
+ * name starts with @dev.
+ */
+static int trace_count_syncs(const char *dev)
+{
+	char line[512], want[64];
+	int n = 0;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "dma_sync_sg_for_device: %s", dev);
+	f = fopen(INSTANCE "/trace", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, want))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * ION_IOC_SYNC reaches the devices the buffer is mapped for: a buffer
+ * queued to vivid's vb2-dma-contig instance is mapped for its device, and
+ * the sync must show as a dma_sync_sg_for_device event for that device.
+ * The DMA API skips the sync of a coherent device unless its debugging
+ * (CONFIG_DMA_API_DEBUG, the debug kernel) is on: without it and without
+ * an event, the scenario cannot tell and skips.
+ */
+static int scenario_sync(void)
+{
+	struct frame_queue q = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct v4l2_pix_format pix;
+	/* every vivid instance is on the one platform device, "vivid.0" */
+	const char *dev = "vivid";
+	const struct node *cam;
+	int n, ret = -1;
+
+	cam = vivid_camera(1);
+	if (!cam)
+		return skip("no vivid instance with vb2-dma-contig (vivid.allocators=1)");
+	if (!heap_contig.found)
+		return skip("no ION system_contig heap");
+	if (access(TRACEFS "/instances", F_OK) &&
+	    mount("tracefs", TRACEFS, "tracefs", 0, NULL))
+		return skip("no tracefs");
+	if (access(TRACEFS SYNC_EVENT, F_OK))
+		return skip("no dma_sync_sg_for_device event in tracefs");
+	rmdir(INSTANCE);
+	if (mkdir(INSTANCE, 0755))
+		return fail("mkdir " INSTANCE);
+	q.fd = node_open(cam);
+	if (q.fd < 0)
+		goto remove_instance;
+	printf("#   %s (vivid instance %d, vb2-dma-contig), a buffer from %s\n",
+	       cam->path, cam->instance, heap_contig.name);
+	if (camera_setup(q.fd, &pix) || reqbufs(q.fd, q.type, 1) ||
+	    queue_alloc(&q, 1, SRC_ION, &heap_contig, pix.sizeimage) || queue_all(&q, 0))
+		goto release;
+	if (trace_write(INSTANCE SYNC_EVENT, "1")) {
+		fail("enable the dma_sync_sg_for_device event");
+		goto release;
+	}
+	ret = ion_sync_fd(ion_fd, q.bufs[0].fd);
+	trace_write(INSTANCE SYNC_EVENT, "0");
+	if (ret) {
+		errno = -ret;
+		ret = fail("ION_IOC_SYNC of a buffer queued to vivid");
+		goto release;
+	}
+	n = trace_count_syncs(dev);
+	if (n < 0) {
+		ret = fail("read " INSTANCE "/trace");
+	} else if (n) {
+		printf("#   ION_IOC_SYNC: %d dma_sync_sg_for_device event%s for %s\n",
+		       n, n == 1 ? "" : "s", dev);
+		ret = 0;
+	} else if (access("/sys/kernel/debug/dma-api", F_OK)) {
+		ret = skip("%s needs no sync and DMA API debugging is off: nothing to see",
+			   dev);
+	} else {
+		errno = 0;
+		ret = fail("ION_IOC_SYNC made no dma_sync_sg_for_device for %s", dev);
+	}
+release:
+	queue_release(&q);
+	close(q.fd);
+remove_instance:
+	rmdir(INSTANCE);
+	return ret;
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 /* Find the first heap of each type the scenarios use. */
@@ -1150,7 +1263,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n");
-	printf("1..%zu\n", ARRAY_SIZE(sources) * (ARRAY_SIZE(captures) + 3));
+	printf("1..%zu\n", ARRAY_SIZE(sources) * (ARRAY_SIZE(captures) + 3) + 1);
 	printf("# camera_capture: V4L2 drivers fill ION buffers, %d frames per scenario\n",
 	       frames);
 	if (access("/dev/hon_zone", F_OK) || access("/dev/ion", F_OK)) {
@@ -1183,6 +1296,7 @@ int main(int argc, char **argv)
 		       "loopback: video output to capture via %s", via);
 		result(scenario_m2m(sources[s]), "vim2m: both queues via %s", via);
 	}
+	result(scenario_sync(), "ION_IOC_SYNC reaches the device a buffer is mapped for");
 	ion_close(ion_fd);
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
 	       n_pass, n_fail, n_skip);
