@@ -41,7 +41,11 @@
  *          of the fd it returns, in a client holding 10 handles and in one
  *          holding --lookup-handles (4 KiB buffers from ION_IOC_ALLOC; as
  *          many as fit when memory runs short, the count is the row's
- *          size); rows "lookup" (median, p10, p90 per call), "lookup-p99".
+ *          size); rows "lookup" (median, p10, p90 per call), "lookup-p99";
+ *          and "lookup-hot", "lookup-hot-p99": lookups of 10 handles of
+ *          the large client only, the row's size being that client's
+ *          handles (a large table, a small working set: what the table's
+ *          size costs by itself, without the caches' misses).
  *   open   open() and close() of /dev/ion while the benchmark holds 10 and
  *          --open-clients other /dev/ion fds (RLIMIT_NOFILE raised); rows
  *          "open", "open-p99", the size being the clients held.
@@ -159,6 +163,8 @@ enum bench_op {
 	BENCH_OP_MIXED_P99,
 	BENCH_OP_MIXED_OP,
 	BENCH_OP_LOOKUP_P99,
+	BENCH_OP_LOOKUP_HOT,
+	BENCH_OP_LOOKUP_HOT_P99,
 	BENCH_OP_OPEN_P99,
 	BENCH_OP_THREADS_2,
 	BENCH_OP_CPUS,
@@ -185,6 +191,8 @@ static const char * const bench_op_names[] = {
 	[BENCH_OP_MIXED_P99] = "mixed-p99",
 	[BENCH_OP_MIXED_OP] = "mixed-op",
 	[BENCH_OP_LOOKUP_P99] = "lookup-p99",
+	[BENCH_OP_LOOKUP_HOT] = "lookup-hot",
+	[BENCH_OP_LOOKUP_HOT_P99] = "lookup-hot-p99",
 	[BENCH_OP_OPEN_P99] = "open-p99",
 	[BENCH_OP_THREADS_2] = "threads-2",
 	[BENCH_OP_CPUS] = "cpus",
@@ -1114,7 +1122,7 @@ static int bench_cases(enum bench_op op, enum bench_state state,
 		       unsigned long long size, struct bench_results *res)
 {
 	struct bench_slot *slots, *slot;
-	int i, j, k, round, running, ret = 0;
+	int i, k, round, running, ret = 0;
 	int order[BENCH_MAX_ALLOCS];
 	struct bench_result r;
 	char sz[24];
@@ -1302,7 +1310,7 @@ static int bench_sustained(enum bench_op op, unsigned long long size,
 	bool touch = op == BENCH_OP_SUSTAINED_TOUCH;
 	double slice_us = bench_opts.sustain_s * 1e6 / BENCH_SUSTAIN_SLICES;
 	struct bench_sustain t[BENCH_MAX_ALLOCS] = { 0 };
-	int order[BENCH_MAX_ALLOCS], i, j, k, round;
+	int order[BENCH_MAX_ALLOCS], i, k, round;
 	struct bench_result r;
 	char sz[24];
 
@@ -1380,7 +1388,7 @@ static int bench_pipeline(unsigned long long size, struct bench_results *res)
 	int periods = bench_opts.sustain_s * BENCH_PIPELINE_FPS;
 	int order[BENCH_MAX_ALLOCS], err[BENCH_MAX_ALLOCS] = { 0 };
 	int held[BENCH_PIPELINE_BUFS], n[BENCH_MAX_ALLOCS] = { 0 };
-	int i, j, k, b, p, round, slice, ret = 0;
+	int i, k, b, p, round, slice, ret = 0;
 	double *lat[BENCH_MAX_ALLOCS] = { NULL };
 	struct bench_result r;
 	double next, t0;
@@ -1650,8 +1658,11 @@ static int bench_lookup_fill(const struct bench_alloc *a, int ion_fd,
 	return n;
 }
 
-/* BENCH_SCALE_CALLS timed lookups of random handles of one client. */
-static int bench_lookup_block(int ion_fd, const int *handles,
+/*
+ * BENCH_SCALE_CALLS timed lookups of random handles of one client, among
+ * its first @pick handles.
+ */
+static int bench_lookup_block(int ion_fd, const int *handles, int pick,
 			      struct bench_scale *sc)
 {
 	int i, h, fd;
@@ -1659,7 +1670,7 @@ static int bench_lookup_block(int ion_fd, const int *handles,
 
 	bench_spin_up();
 	for (i = 0; i < BENCH_SCALE_CALLS; i++) {
-		h = handles[rand_r(&bench_rng_state) % sc->count];
+		h = handles[rand_r(&bench_rng_state) % pick];
 		t0 = bench_now_us();
 		fd = bench_ion_share(ion_fd, h);
 		if (fd < 0)
@@ -1673,16 +1684,18 @@ static int bench_lookup_block(int ion_fd, const int *handles,
 /*
  * lookup: two clients, one with BENCH_SCALE_SMALL handles and one with
  * --lookup-handles (or as many as memory allows), timed in blocks taken
- * in turns, BENCH_SCALE_ROUNDS each.
+ * in turns, BENCH_SCALE_ROUNDS each; and a third side, BENCH_SCALE_SMALL
+ * handles of the large client (sc[2], handles[1]).
  */
 static int bench_lookup(struct bench_results *res)
 {
 	const struct bench_alloc *a = bench_ion_alloc();
-	struct bench_scale sc[2] = {
+	struct bench_scale sc[3] = {
 		{ .count = BENCH_SCALE_SMALL },
 		{ .count = bench_opts.lookup_handles },
+		{ .count = BENCH_SCALE_SMALL },
 	};
-	int fds[2] = { -1, -1 }, order[2] = { 0, 1 };
+	int fds[2] = { -1, -1 }, order[3] = { 0, 1, 2 };
 	int *handles[2] = { NULL, NULL };
 	int c, k, round, want, ret = 0;
 
@@ -1714,13 +1727,19 @@ static int bench_lookup(struct bench_results *res)
 			printf("lookup: %d of %d handles fit (memory: %llu MiB left)\n",
 			       sc[c].count, want, bench_meminfo("MemAvailable:") >> 20);
 	}
+	sc[2].lat = calloc(BENCH_SCALE_ROUNDS * BENCH_SCALE_CALLS, sizeof(*sc[2].lat));
+	if (!sc[2].lat) {
+		ret = -ENOMEM;
+		goto close_clients;
+	}
 	printf("lookup: %s, clients of %d and %d handles\n", a->name,
 	       sc[0].count, sc[1].count);
 	for (round = 0; round < BENCH_SCALE_ROUNDS; round++) {
-		bench_shuffle(order, 2);
-		for (k = 0; k < 2; k++) {
+		bench_shuffle(order, 3);
+		for (k = 0; k < 3; k++) {
 			c = order[k];
-			ret = bench_lookup_block(fds[c], handles[c], &sc[c]);
+			ret = bench_lookup_block(fds[c & 1], handles[c & 1],
+						 sc[c].count, &sc[c]);
 			if (ret < 0) {
 				printf("skip lookup: ION_IOC_SHARE: %s\n",
 				       strerror(-ret));
@@ -1732,6 +1751,11 @@ static int bench_lookup(struct bench_results *res)
 	for (c = 0; c < 2 && !ret; c++)
 		ret = bench_scale_rows(res, a->name, BENCH_OP_LOOKUP,
 				       BENCH_OP_LOOKUP_P99, &sc[c]);
+	if (!ret) {
+		sc[2].count = sc[1].count;
+		ret = bench_scale_rows(res, a->name, BENCH_OP_LOOKUP_HOT,
+				       BENCH_OP_LOOKUP_HOT_P99, &sc[2]);
+	}
 close_clients:
 	for (c = 0; c < 2; c++) {
 		/* the client's release frees its handles */
@@ -1740,6 +1764,7 @@ close_clients:
 		free(handles[c]);
 		free(sc[c].lat);
 	}
+	free(sc[2].lat);
 	return ret;
 }
 
@@ -2184,6 +2209,8 @@ static bool bench_op_sized(const char *op)
 {
 	return strcmp(op, bench_op_names[BENCH_OP_LOOKUP]) &&
 	       strcmp(op, bench_op_names[BENCH_OP_LOOKUP_P99]) &&
+	       strcmp(op, bench_op_names[BENCH_OP_LOOKUP_HOT]) &&
+	       strcmp(op, bench_op_names[BENCH_OP_LOOKUP_HOT_P99]) &&
 	       strcmp(op, bench_op_names[BENCH_OP_OPEN]) &&
 	       strcmp(op, bench_op_names[BENCH_OP_OPEN_P99]) &&
 	       strcmp(op, bench_op_names[BENCH_OP_CPUS]);
@@ -2388,17 +2415,20 @@ static void bench_print_ratios(const struct bench_results *runs, int nr_runs)
  * The scaling table: for each case the figure at the large side over the
  * one at the small side, within each run (one boot: the same machine
  * state for both), then the median across the runs; threads: the speed-up,
- * 1 thread's time per operation over 2 threads'.
+ * 1 thread's time per operation over 2 threads'; lookup hot: 10 handles
+ * of the large client against the small client's 10.
  */
 static const struct bench_scaling {
 	enum bench_op op;
-	enum bench_op op2;	/* threads: the large side's row; else op */
+	/* the large side's row: threads at the same size, lookup hot the largest */
+	enum bench_op op2;
 	const char *label;
 	double target;
 	bool at_least;
 } bench_scalings[] = {
 	{ BENCH_OP_LOOKUP, BENCH_OP_LOOKUP, "lookup p50", 1.5, false },
 	{ BENCH_OP_LOOKUP_P99, BENCH_OP_LOOKUP_P99, "lookup p99", 1.5, false },
+	{ BENCH_OP_LOOKUP, BENCH_OP_LOOKUP_HOT, "lookup hot", 1.5, false },
 	{ BENCH_OP_OPEN, BENCH_OP_OPEN, "open p50", 1.5, false },
 	{ BENCH_OP_OPEN_P99, BENCH_OP_OPEN_P99, "open p99", 1.5, false },
 	{ BENCH_OP_THREADS, BENCH_OP_THREADS_2, "threads", 1.6, true },
@@ -2429,9 +2459,15 @@ static bool bench_scaling_sides(const struct bench_results *run,
 		if (sc->op == sc->op2 && (!*large || r->size > (*large)->size))
 			*large = r;
 	}
-	if (*small && sc->op != sc->op2)
+	if (*small && sc->op != sc->op2 && sc->at_least)
 		*large = bench_find(run, alloc, (*small)->state,
 				    bench_op_names[sc->op2], (*small)->size);
+	for (i = 0; *small && sc->op != sc->op2 && !sc->at_least && i < run->nr; i++) {
+		r = &run->r[i];
+		if (!strcmp(r->alloc, alloc) && !strcmp(r->op, bench_op_names[sc->op2]) &&
+		    (!*large || r->size > (*large)->size))
+			*large = r;
+	}
 	return *small && *large && *large != *small &&
 	       (*small)->median_us > 0 && (*large)->median_us > 0;
 }

@@ -84,6 +84,20 @@ grep -Eq '^lookup p50 +ion:system +10: 20\.00 +100000: 22\.00 +1\.20 +0\.55-2\.0
 grep -Eq '^threads +ion:system +x1: 10\.00 +x2: 8\.00 +2\.00 +1\.25-2\.00  >= 1\.60: met$' \
 	"$tmp/out" || fail "threads: not a speed-up of 2.00 (1.25-2.00), met on two CPUs"
 grep -q 'CPUs online: 2)$' "$tmp/out" || fail "threads: no CPU count"
+grep -q '^lookup hot' "$tmp/out" && fail "lookup hot without its rows"
+
+# lookup hot: 10 handles of the large client against the small client;
+# per-run ratios 1.10, 0.50, 1.40: median 1.10.
+hot()
+{
+	echo "ion:system,warm,lookup-hot,100000,$1,$1,$1,1000"
+}
+{ run 10 100 100 100; scaling 10 20 10 5 2; hot 11; } >"$tmp/4.csv"
+{ run 20 100 200 250; scaling 20 24 10 8 2; hot 10; } >"$tmp/5.csv"
+{ run 30 100 300 280; scaling 40 22 20 10 2; hot 56; } >"$tmp/6.csv"
+"$bench" -m 1M --merge "$tmp/merged.csv" "$tmp"/[456].csv >"$tmp/out"
+grep -Eq '^lookup hot +ion:system +10: 20\.00 +100000: 11\.00 +1\.10 +0\.50-1\.40  <= 1\.50: met$' \
+	"$tmp/out" || fail "lookup hot: not 10: 20, 100000: 11, ratio 1.10 (0.50-1.40), met"
 grep -Eq '^ +(10|100000|64K) ' "$tmp/out" && fail "sizes without a ratio in the ratio table"
 grep -Eq '^ +1M +0\.20 +1\.00( |$)' "$tmp/out" || fail "scaling rows moved the ratios"
 
