@@ -88,10 +88,9 @@ static struct ion_device *ion_core_private_device(struct kunit *test)
 	return dev;
 }
 
-static struct ion_heap *ion_core_add_heap(struct kunit *test,
-					  struct ion_device *dev,
-					  const char *name, unsigned int id,
-					  int alias, int priority)
+/* A heap with the system heap's ops, not added to any device. */
+static struct ion_heap *ion_core_new_heap(struct kunit *test, const char *name,
+					  unsigned int id, int alias, int priority)
 {
 	struct ion_heap *heap;
 
@@ -104,6 +103,17 @@ static struct ion_heap *ion_core_add_heap(struct kunit *test,
 	heap->priority = priority;
 	heap->ops = &ion_system_heap_ops;
 	heap->owner = THIS_MODULE;
+	return heap;
+}
+
+/* That heap added to @dev, and removed when the test ends. */
+static struct ion_heap *ion_core_add_heap(struct kunit *test,
+					  struct ion_device *dev,
+					  const char *name, unsigned int id,
+					  int alias, int priority)
+{
+	struct ion_heap *heap = ion_core_new_heap(test, name, id, alias, priority);
+
 	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(dev, heap));
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, ion_core_remove_heap,
 							   heap));
@@ -197,13 +207,7 @@ static void ion_core_registry_remove(struct kunit *test)
 	struct ion_buffer *buffer;
 	struct ion_heap *heap;
 
-	heap = kunit_kzalloc(test, sizeof(*heap), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, heap);
-	heap->name = "removable";
-	heap->id = 9;
-	heap->alias_id = -1;
-	heap->ops = &ion_system_heap_ops;
-	heap->owner = THIS_MODULE;
+	heap = ion_core_new_heap(test, "removable", 9, -1, 0);
 	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(dev, heap));
 
 	buffer = ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP(9), 0);
@@ -230,13 +234,7 @@ static void ion_core_registry_remove_live(struct kunit *test)
 	struct ion_buffer *buffer;
 	struct ion_heap *heap;
 
-	heap = kunit_kzalloc(test, sizeof(*heap), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, heap);
-	heap->name = "live";
-	heap->id = 9;
-	heap->alias_id = -1;
-	heap->ops = &ion_system_heap_ops;
-	heap->owner = THIS_MODULE;
+	heap = ion_core_new_heap(test, "live", 9, -1, 0);
 	KUNIT_ASSERT_EQ(test, 0, ion_device_add_heap(dev, heap));
 
 	buffer = ion_buffer_create(dev, PAGE_SIZE, 0, ION_HEAP(9), 0);
