@@ -73,6 +73,22 @@ ion_uml_pin()
 }
 
 # The modules of an out-of-tree build (scripts/build-modules), ion first.
+# ion_build_modules VARIANT: the project's modules in that kernel's build
+# directory, ion.ko first; none for a kernel with the drivers built in
+# (whatever an earlier configuration left there).
+ion_build_modules()
+{
+	local build ko
+
+	build=$(ion_build_dir "$1")
+	grep -qx CONFIG_ION=m "$build/.config" 2>/dev/null || return 0
+	for ko in "$build/drivers/ion/ion.ko" "$build/drivers/hon_zone/hon_zone.ko" \
+		"$build"/samples/ion/*.ko; do
+		[ -f "$ko" ] && echo "$ko"
+	done
+	return 0
+}
+
 ion_modules()
 {
 	local ko
