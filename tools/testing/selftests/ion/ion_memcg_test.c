@@ -217,6 +217,7 @@ TEST_F(memcg, pool_handover)
 	long long cur_a, cur_b, pools, taken;
 	int fd;
 
+	ASSERT_EQ(0, ion_drop_pools());
 	ASSERT_EQ(0, cg_enter(CG_A));
 	cur_a = cg_current(CG_A);
 	ASSERT_EQ(0, ion_new_alloc(self->ion, MEMCG_LEN, ION_HEAP_SYSTEM_MASK, 0, &fd));

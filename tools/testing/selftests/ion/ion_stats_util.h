@@ -120,4 +120,14 @@ static inline int ion_set_mem_accounting(int on)
 	return ion_write_file(ION_MEM_ACCOUNTING, on ? "1" : "0");
 }
 
+/*
+ * Empty the system heap's pools through its shrinker ("2" runs every
+ * shrinker), so that a test which frees a buffer into them does not find
+ * them already at ion.pool_limit_mb, filled by earlier tests.
+ */
+static inline int ion_drop_pools(void)
+{
+	return ion_write_file("/proc/sys/vm/drop_caches", "2");
+}
+
 #endif /* ION_STATS_UTIL_H */

@@ -94,6 +94,7 @@ TEST_F(sysfs, pools)
 	accounting = ion_mem_accounting();
 	ASSERT_LE(0, accounting);
 	ASSERT_EQ(0, ion_set_mem_accounting(0));
+	ASSERT_EQ(0, ion_drop_pools());
 	ASSERT_EQ(0, ion_new_alloc(self->ion, SYSFS_LEN, ION_HEAP_SYSTEM_MASK, 0, &fd));
 	pools = ion_read_number(ION_SYSFS "/total_pools_kb");
 	close(fd);
