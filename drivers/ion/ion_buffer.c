@@ -369,91 +369,6 @@ static int ion_buffer_end_cpu_access(struct dma_buf *dmabuf,
 	return 0;
 }
 
-/*
- * Maps @npages from @pfn at *@addr and moves *@addr past them.
- *
- * A write-combined run that covers the whole of @vma is mapped as its first
- * page and the rest: x86's PAT takes a remap_pfn_range() of a whole vma as
- * a reservation of the range, which for RAM whose memory type differs
- * (write-back, as the page allocator's pages are) ends in a warning in the
- * kernel log at every mmap and in the pages' own type; a smaller remap gets
- * the pages' own type without the warning.  The page tables come out the
- * same.
- */
-static int ion_buffer_remap_run(struct ion_buffer *buffer,
-				struct vm_area_struct *vma, unsigned long *addr,
-				unsigned long pfn, unsigned long npages)
-{
-	unsigned long len = npages << PAGE_SHIFT;
-	int ret;
-
-	if (!(buffer->flags & ION_FLAG_CACHED) && npages > 1 &&
-	    *addr == vma->vm_start && *addr + len == vma->vm_end) {
-		ret = remap_pfn_range(vma, *addr, pfn, PAGE_SIZE,
-				      vma->vm_page_prot);
-		if (ret)
-			return ret;
-		*addr += PAGE_SIZE;
-		pfn++;
-		len -= PAGE_SIZE;
-	}
-	ret = remap_pfn_range(vma, *addr, pfn, len, vma->vm_page_prot);
-	if (ret)
-		return ret;
-	*addr += len;
-	return 0;
-}
-
-/*
- * Maps the buffer's pages from page vma->vm_pgoff on into the whole of
- * @vma with one remap_pfn_range() per physically contiguous run: one sg
- * entry, or several when each starts where the one before it ends.  The
- * first run may start inside an entry (a nonzero offset), the last one is
- * cut at the end of @vma.  The caller checked that @vma fits the buffer.
- * remap_pfn_range() fills page tables one 4 KiB entry at a time; no huge
- * entries are made.
- */
-static int ion_buffer_remap_chunks(struct ion_buffer *buffer,
-				   struct vm_area_struct *vma)
-{
-	unsigned long left = vma_pages(vma), skip = vma->vm_pgoff;
-	unsigned long addr = vma->vm_start, run_pfn = 0, run_pages = 0;
-	struct scatterlist *sg;
-	int i, ret;
-
-	for_each_sgtable_sg(buffer->sg_table, sg, i) {
-		unsigned long n = PAGE_ALIGN(sg->offset + sg->length) >> PAGE_SHIFT;
-		unsigned long pfn = page_to_pfn(sg_page(sg));
-
-		if (skip >= n) {
-			skip -= n;
-			continue;
-		}
-		pfn += skip;
-		n = min(n - skip, left);
-		skip = 0;
-		left -= n;
-
-		if (run_pages && run_pfn + run_pages == pfn) {
-			run_pages += n;
-		} else {
-			if (run_pages) {
-				ret = ion_buffer_remap_run(buffer, vma, &addr,
-							   run_pfn, run_pages);
-				if (ret)
-					return ret;
-			}
-			run_pfn = pfn;
-			run_pages = n;
-		}
-		if (!left)
-			break;
-	}
-	if (WARN_ON_ONCE(left))
-		return -EINVAL;
-	return ion_buffer_remap_run(buffer, vma, &addr, run_pfn, run_pages);
-}
-
 static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct ion_buffer *buffer = dmabuf->priv;
@@ -476,7 +391,7 @@ static int ion_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = ion_buffer_pgprot(buffer, vma->vm_page_prot);
 	WRITE_ONCE(buffer->exposed, true);
-	return ion_buffer_remap_chunks(buffer, vma);
+	return ion_mmap_buffer(buffer, vma);
 }
 
 /*
@@ -543,6 +458,7 @@ static void ion_buffer_release(struct dma_buf *dmabuf)
 
 	WARN_ON_ONCE(buffer->vaddr);
 	WARN_ON_ONCE(!list_empty(&buffer->attachments));
+	ion_mmap_release(buffer);
 	heap->ops->free(buffer);
 	atomic_long_sub(buffer->size, &heap->num_bytes);
 	trace_ion_stat(buffer->ino, -(long)buffer->size,

@@ -204,6 +204,38 @@ struct ion_buffer *ion_buffer_create_user(struct ion_device *dev, size_t len,
 int ion_buffer_set_name(struct ion_buffer *buffer, const char *name);
 unsigned long ion_buffer_total_bytes(void);
 
+/* ion_mmap.c: user mappings */
+/**
+ * struct ion_mmap_run - pages of a buffer that are physically contiguous
+ * @pgoff: the run's first page, counted from the start of the buffer
+ * @pfn: the page frame of that page
+ */
+struct ion_mmap_run {
+	unsigned long pgoff;
+	unsigned long pfn;
+};
+
+/**
+ * struct ion_mmap_runs - a buffer's pages as physically contiguous runs
+ * @nr: runs in @run, not counting the sentinel
+ * @at_fault: the buffer is mapped at fault time (see the top of the file)
+ * @run: the runs in the order of the buffer, and a sentinel whose @pgoff is
+ *	the buffer's size in pages
+ */
+struct ion_mmap_runs {
+	unsigned long nr;
+	bool at_fault;
+	struct ion_mmap_run run[];
+};
+
+int ion_mmap_buffer(struct ion_buffer *buffer, struct vm_area_struct *vma);
+void ion_mmap_release(struct ion_buffer *buffer);
+#if IS_ENABLED(CONFIG_KUNIT)
+struct ion_mmap_runs *ion_mmap_build_runs(struct ion_buffer *buffer);
+const struct ion_mmap_run *ion_mmap_find_run(const struct ion_mmap_runs *runs,
+					     unsigned long pgoff);
+#endif
+
 /* ion_prot.c: the buffer's protection mask */
 u32 ion_prot_get(struct ion_buffer *buffer);
 int ion_prot_restrict(struct ion_buffer *buffer, u32 prot);

@@ -27,6 +27,7 @@ struct ion_buffer;
 struct ion_client;
 struct ion_device;
 struct ion_handle;
+struct ion_mmap_runs;
 struct ion_heap;
 
 /**
@@ -166,9 +167,10 @@ struct ion_buffer {
 	atomic_t handle_cnt;		/* handles of any client on this buffer */
 	pid_t pid;			/* allocating task, for debugfs */
 	char task_comm[16];
-	struct mutex lock;		/* protects the two fields below */
+	struct mutex lock;		/* protects the three fields below */
 	struct list_head attachments;
 	void *vaddr;			/* the dma-buf's vmap while it has one */
+	struct ion_mmap_runs *mmap_runs; /* ion_mmap.c, set once, by the first mmap */
 	atomic_t prot_denied;		/* ION_PROT_* bits taken away, ion_prot.c */
 };
 

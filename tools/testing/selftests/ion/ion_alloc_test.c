@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -298,52 +299,280 @@ TEST_F(ion, mmap_bounds)
 }
 
 /*
- * Windows of a buffer made of chunks of several sizes (the system heap's
- * 1 MiB, 64 KiB and single pages): every page is tagged with its index
+ * Tags every page of @p, which maps @n pages of a buffer from page @first
+ * on, with its page index in the buffer: the index at its start, the
+ * index's complement at its end.
+ */
+static void ion_tag_pages(unsigned int *p, size_t first, size_t n, long page)
+{
+	size_t words = page / sizeof(*p), i;
+
+	for (i = 0; i < n; i++) {
+		p[i * words] = first + i;
+		p[(i + 1) * words - 1] = ~(first + i);
+	}
+}
+
+/*
+ * How many pages of @p, which maps @n pages of a tagged buffer from page
+ * @first on, carry their tags, visiting them from @start on, @step pages
+ * at a time, wrapping around (@step coprime with @n visits each once).
+ * @n when all of them do.
+ */
+static size_t ion_check_tags_from(const unsigned int *p, size_t first,
+				  size_t n, long page, size_t start,
+				  size_t step)
+{
+	size_t words = page / sizeof(*p), k, i;
+
+	for (k = 0; k < n; k++) {
+		i = (start + k * step) % n;
+		if (p[i * words] != first + i ||
+		    p[(i + 1) * words - 1] != ~(unsigned int)(first + i))
+			return k;
+	}
+	return n;
+}
+
+static size_t ion_check_tags(const unsigned int *p, size_t first, size_t n,
+			     long page)
+{
+	return ion_check_tags_from(p, first, n, page, 0, 1);
+}
+
+/*
+ * The buffer sizes of the mapping tests, in pages: three of the system
+ * heap's 1 MiB blocks, eight of 64 KiB and seven pages, which takes more
+ * than one 2 MiB window of page tables wherever the mapping lands.
+ */
+#define ION_MMAP_TEST_PAGES	(3 * 256 + 8 * 16 + 7)
+
+static const unsigned int ion_mmap_test_flags[] = { 0, ION_FLAG_CACHED };
+
+/*
+ * Windows of a buffer made of chunks of several sizes, cached (mapped at
+ * fault time) and uncached (mapped at mmap time): every page is tagged
  * through a mapping of the whole buffer, then mappings that start at a
  * nonzero page offset (inside a chunk, on a chunk boundary, in the last
  * page) and end before the buffer does must show exactly those pages.
  */
 TEST_F(ion, mmap_windows)
 {
-	const size_t pages = 2 * 256 + 2 * 16 + 3;
+	const size_t pages = ION_MMAP_TEST_PAGES;
 	const struct { size_t off, len; } win[] = {
 		{ 0, pages }, { 1, 1 }, { 1, pages - 1 }, { 255, 2 },
-		{ 256, 256 }, { 300, 230 }, { 511, 20 }, { 528, 7 },
-		{ 530, 3 }, { 540, 7 }, { pages - 1, 1 }, { 7, 500 },
+		{ 256, 256 }, { 300, 230 }, { 511, 20 }, { 767, 136 },
+		{ 768, 128 }, { 896, 7 }, { pages - 1, 1 }, { 7, 890 },
+		{ 500, 403 },
 	};
-	size_t len = pages * self->page, w, i;
+	size_t len = pages * self->page, w, f;
 	unsigned int *p, *q;
 	int buf_fd;
 
-	ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, 0, &buf_fd));
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	for (i = 0; i < pages; i++) {
-		p[i * self->page / sizeof(*p)] = i;
-		p[(i + 1) * self->page / sizeof(*p) - 1] = ~i;
-	}
-	munmap(p, len);
+	for (f = 0; f < ARRAY_SIZE(ion_mmap_test_flags); f++) {
+		unsigned int flags = ion_mmap_test_flags[f];
 
-	for (w = 0; w < ARRAY_SIZE(win); w++) {
-		size_t wlen = win[w].len * self->page;
+		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, flags, &buf_fd));
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		ion_tag_pages(p, 0, pages, self->page);
+		munmap(p, len);
 
-		q = mmap(NULL, wlen, PROT_READ, MAP_SHARED, buf_fd,
-			 win[w].off * self->page);
-		ASSERT_NE(MAP_FAILED, q);
-		for (i = 0; i < win[w].len; i++) {
-			unsigned int want = win[w].off + i;
+		for (w = 0; w < ARRAY_SIZE(win); w++) {
+			size_t wlen = win[w].len * self->page;
 
-			if (q[i * self->page / sizeof(*q)] != want ||
-			    q[(i + 1) * self->page / sizeof(*q) - 1] != ~want)
-				break;
+			q = mmap(NULL, wlen, PROT_READ, MAP_SHARED, buf_fd,
+				 win[w].off * self->page);
+			ASSERT_NE(MAP_FAILED, q);
+			EXPECT_EQ(win[w].len, ion_check_tags(q, win[w].off,
+							     win[w].len, self->page))
+				TH_LOG("flags %#x, window at page %zu of %zu pages",
+				       flags, win[w].off, win[w].len);
+			/* backwards, a prime stride apart */
+			EXPECT_EQ(win[w].len,
+				  ion_check_tags_from(q, win[w].off, win[w].len,
+						      self->page, win[w].len - 1,
+						      win[w].len % 509 ?
+						      win[w].len - 509 % win[w].len : 1));
+			munmap(q, wlen);
 		}
-		EXPECT_EQ(win[w].len, i)
-			TH_LOG("window at page %zu, %zu pages: page %zu wrong",
-			       win[w].off, win[w].len, i);
-		munmap(q, wlen);
+		close(buf_fd);
 	}
-	close(buf_fd);
+}
+
+/*
+ * A mapping split by munmap() and mprotect() and its pieces moved by
+ * mremap() before and after they were touched: every piece still maps
+ * the pages it mapped, writes through one piece show through another
+ * mapping, and the whole cycle can be repeated (nothing leaks that a
+ * later mmap would run out of).
+ */
+TEST_F(ion, mmap_split_and_moved)
+{
+	const size_t pages = ION_MMAP_TEST_PAGES, hole = 300, hole_len = 40;
+	const size_t tail = hole + hole_len, tail_len = pages - tail;
+	size_t len = pages * self->page, f, round;
+	unsigned int *p, *q, *moved, *spot;
+	int buf_fd;
+
+	for (f = 0; f < ARRAY_SIZE(ion_mmap_test_flags); f++) {
+		unsigned int flags = ion_mmap_test_flags[f];
+
+		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, flags, &buf_fd));
+		q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		ASSERT_NE(MAP_FAILED, q);
+		ion_tag_pages(q, 0, pages, self->page);
+
+		for (round = 0; round < 8; round++) {
+			p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 buf_fd, 0);
+			ASSERT_NE(MAP_FAILED, p);
+			/* touch one page of the head only: the rest is not mapped yet */
+			if (round & 1)
+				EXPECT_EQ(1, ion_check_tags(p + 5 * self->page / sizeof(*p),
+							    5, 1, self->page));
+			ASSERT_EQ(0, munmap((char *)p + hole * self->page,
+					    hole_len * self->page));
+			ASSERT_EQ(0, mprotect(p, 100 * self->page, PROT_READ));
+			/* the tail to a place of its own, away from where it was */
+			spot = mmap(NULL, (tail_len + 1024) * self->page, PROT_NONE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			ASSERT_NE(MAP_FAILED, spot);
+			moved = mremap((char *)p + tail * self->page,
+				       tail_len * self->page, tail_len * self->page,
+				       MREMAP_MAYMOVE | MREMAP_FIXED,
+				       (char *)spot + 517 * self->page);
+			ASSERT_NE(MAP_FAILED, moved);
+
+			EXPECT_EQ(hole, ion_check_tags(p, 0, hole, self->page));
+			EXPECT_EQ(tail_len, ion_check_tags(moved, tail, tail_len,
+							   self->page));
+			/* writes through a moved piece reach the buffer */
+			moved[3] = 0x5a5a0000 + round;
+			EXPECT_EQ(0x5a5a0000 + round, q[tail * self->page / sizeof(*q) + 3]);
+			q[tail * self->page / sizeof(*q) + 3] = 0;
+
+			munmap(p, hole * self->page);
+			munmap(spot, (tail_len + 1024) * self->page);
+		}
+		munmap(q, len);
+		close(buf_fd);
+	}
+}
+
+/*
+ * fork() copies a mapping that was never touched and one that was: the
+ * child's faults map the buffer's pages, not copies, and what the child
+ * writes the parent reads.
+ */
+TEST_F(ion, mmap_fork_before_touch)
+{
+	const size_t pages = ION_MMAP_TEST_PAGES;
+	size_t len = pages * self->page, f;
+	unsigned int *p, *q;
+	int buf_fd, status;
+	pid_t pid;
+
+	for (f = 0; f < ARRAY_SIZE(ion_mmap_test_flags); f++) {
+		unsigned int flags = ion_mmap_test_flags[f];
+
+		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, flags, &buf_fd));
+		q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		ASSERT_NE(MAP_FAILED, q);
+		ion_tag_pages(q, 0, pages, self->page);
+		/* untouched */
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			if (ion_check_tags_from(p, 0, pages, self->page, pages - 1,
+						pages - 2) != pages ||
+			    ion_check_tags(q, 0, pages, self->page) != pages)
+				_exit(1);
+			p[(pages - 1) * self->page / sizeof(*p) + 1] = 0xc0ffee;
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+			TH_LOG("flags %#x: the child saw wrong pages", flags);
+		EXPECT_EQ(0xc0ffee, q[(pages - 1) * self->page / sizeof(*q) + 1]);
+		EXPECT_EQ(pages, ion_check_tags(p, 0, pages, self->page));
+		munmap(p, len);
+		munmap(q, len);
+		close(buf_fd);
+	}
+}
+
+struct ion_fault_thread {
+	const unsigned int *p;
+	size_t pages;
+	long page;
+	size_t start, step;
+	size_t good;
+	pthread_barrier_t *barrier;
+};
+
+static void *ion_fault_thread(void *arg)
+{
+	struct ion_fault_thread *t = arg;
+
+	pthread_barrier_wait(t->barrier);
+	t->good = ion_check_tags_from(t->p, 0, t->pages, t->page, t->start,
+				      t->step);
+	return NULL;
+}
+
+/*
+ * Threads that fault the same fresh mapping at once, each in its own
+ * order: every thread reads every page right (a fault that finds an entry
+ * filled by another one keeps it).
+ */
+TEST_F(ion, mmap_concurrent_faults)
+{
+	const size_t pages = ION_MMAP_TEST_PAGES, nr_threads = 4;
+	static const size_t steps[] = { 1, 11, 509, 2 };
+	struct ion_fault_thread t[4];
+	pthread_t tid[4];
+	pthread_barrier_t barrier;
+	size_t len = pages * self->page, f, round, i;
+	unsigned int *p, *q;
+	int buf_fd;
+
+	for (f = 0; f < ARRAY_SIZE(ion_mmap_test_flags); f++) {
+		unsigned int flags = ion_mmap_test_flags[f];
+
+		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, flags, &buf_fd));
+		q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		ASSERT_NE(MAP_FAILED, q);
+		ion_tag_pages(q, 0, pages, self->page);
+
+		for (round = 0; round < 8; round++) {
+			p = mmap(NULL, len, PROT_READ, MAP_SHARED, buf_fd, 0);
+			ASSERT_NE(MAP_FAILED, p);
+			ASSERT_EQ(0, pthread_barrier_init(&barrier, NULL, nr_threads));
+			for (i = 0; i < nr_threads; i++) {
+				t[i] = (struct ion_fault_thread) {
+					.p = p, .pages = pages, .page = self->page,
+					.start = (i * pages / nr_threads + round) % pages,
+					.step = steps[i], .barrier = &barrier,
+				};
+				ASSERT_EQ(0, pthread_create(&tid[i], NULL,
+							    ion_fault_thread, &t[i]));
+			}
+			for (i = 0; i < nr_threads; i++) {
+				pthread_join(tid[i], NULL);
+				EXPECT_EQ(pages, t[i].good)
+					TH_LOG("flags %#x, round %zu, thread %zu: step %zu",
+					       flags, round, i, t[i].good);
+			}
+			pthread_barrier_destroy(&barrier);
+			munmap(p, len);
+		}
+		munmap(q, len);
+		close(buf_fd);
+	}
 }
 
 /* MAP_PRIVATE of a writable buffer fd would write to copies: EINVAL. */

@@ -503,6 +503,17 @@ static int fi_new_buffer(struct fi_ctx *c)
 	return ion_ioctl(c->fd, DMA_BUF_SET_NAME_B, (void *)FI_NAME);
 }
 
+/* A cached buffer, which mmap() leaves to be mapped at fault time. */
+static int fi_new_cached_buffer(struct fi_ctx *c)
+{
+	int ret = ion_new_alloc(c->ion, FI_LEN, 1U << c->heap_id,
+				ION_FLAG_CACHED, &c->fd);
+
+	if (ret)
+		return ret;
+	return ion_ioctl(c->fd, DMA_BUF_SET_NAME_B, (void *)FI_NAME);
+}
+
 static int fi_legacy_buffer(struct fi_ctx *c)
 {
 	return ion_legacy_alloc(c->ion, FI_LEN, 0, 1U << c->heap_id, 0,
@@ -814,6 +825,15 @@ static void fi_check_mmap(struct __test_metadata *_metadata, struct fi_ctx *c)
 static const struct fi_op fi_mmap = {
 	.name = "mmap",
 	.setup = fi_new_buffer,
+	.call = fi_call_mmap,
+	.check = fi_check_mmap,
+	.undo = fi_undo_all,
+	.errnos = { ENOMEM, EAGAIN },
+};
+
+static const struct fi_op fi_mmap_cached = {
+	.name = "mmap of a cached buffer",
+	.setup = fi_new_cached_buffer,
 	.call = fi_call_mmap,
 	.check = fi_check_mmap,
 	.undo = fi_undo_all,
@@ -1285,6 +1305,11 @@ TEST_F_TIMEOUT(fail_nth, ion_legacy_import, FI_TIMEOUT)
 TEST_F_TIMEOUT(fail_nth, buffer_mmap, FI_TIMEOUT)
 {
 	fi_sweep_heaps(_metadata, &self->c, &fi_mmap);
+}
+
+TEST_F_TIMEOUT(fail_nth, buffer_mmap_cached, FI_TIMEOUT)
+{
+	fi_sweep_heaps(_metadata, &self->c, &fi_mmap_cached);
 }
 
 TEST_F_TIMEOUT(fail_nth, buffer_last_close, FI_TIMEOUT)
