@@ -32,7 +32,8 @@
  *          whole machine's busy time per operation from /proc/stat (kernel
  *          threads such as a heap's free worker included).
  *   pipeline  every 1/30 s allocate 4 buffers, free the previous period's,
- *          sleep; allocation latency p50, p99, max.
+ *          sleep, from pools warmed with two periods' buffers; allocation
+ *          latency p50, p99, max.
  *   mixed  random sizes 4K..8M in random order under --mixed-cap bytes;
  *          allocation latency and the time per step.
  * And these measure how a cost grows with scale, ION only, at fixed sizes
@@ -1375,11 +1376,32 @@ static double bench_pct(const double *v, int n, double pct)
 #define BENCH_PIPELINE_FPS	30
 
 /*
+ * The warm state of the pipeline: its working set allocated and freed
+ * once, untimed.  Two periods' buffers are live at once (a period's are
+ * freed after the next period's are allocated), so a pool that is to serve
+ * the steady state holds that many; the first periods of a run otherwise
+ * take them from the page allocator, which is the pipeline's start-up, not
+ * its steady state.
+ */
+static void bench_pipeline_warm(const struct bench_alloc *a,
+				unsigned long long size)
+{
+	int fd[2 * BENCH_PIPELINE_BUFS], b, nr;
+
+	for (nr = 0; nr < 2 * BENCH_PIPELINE_BUFS; nr++)
+		if (bench_buf_alloc(a, size, &fd[nr]) < 0)
+			break;
+	for (b = 0; b < nr; b++)
+		close(fd[b]);
+}
+
+/*
  * pipeline: a camera or codec pattern.  Every frame period (1/30 s) each
  * allocator allocates BENCH_PIPELINE_BUFS buffers of @size, each
  * allocation timed, frees the ones of the period before, and sleeps until
  * the next period; --sustain seconds of periods per allocator, in turns
- * of a quarter of that.  Rows: "pipeline" (median, p10, p90 of the
+ * of a quarter of that, each turn from the warm state
+ * (bench_pipeline_warm()).  Rows: "pipeline" (median, p10, p90 of the
  * allocation latency), "pipeline-p99" and "pipeline-max".
  */
 static int bench_pipeline(unsigned long long size, struct bench_results *res)
@@ -1415,6 +1437,7 @@ static int bench_pipeline(unsigned long long size, struct bench_results *res)
 			i = order[k];
 			if (err[i])
 				continue;
+			bench_pipeline_warm(a, size);
 			bench_settle_all();
 			for (b = 0; b < BENCH_PIPELINE_BUFS; b++)
 				held[b] = -1;

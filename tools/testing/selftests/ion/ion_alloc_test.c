@@ -341,6 +341,29 @@ static size_t ion_check_tags(const unsigned int *p, size_t first, size_t n,
 }
 
 /*
+ * A new buffer of @pages pages with @flags, tagged (ion_tag_pages()): its
+ * fd in *@buf_fd and a shared writable mapping of all of it, or MAP_FAILED
+ * (and no fd) when either fails.
+ */
+static unsigned int *ion_tagged_buffer(int fd, unsigned int mask,
+				       unsigned int flags, size_t pages,
+				       long page, int *buf_fd)
+{
+	unsigned int *p;
+
+	if (ion_new_alloc(fd, pages * page, mask, flags, buf_fd))
+		return MAP_FAILED;
+	p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 *buf_fd, 0);
+	if (p == MAP_FAILED) {
+		close(*buf_fd);
+		return MAP_FAILED;
+	}
+	ion_tag_pages(p, 0, pages, page);
+	return p;
+}
+
+/*
  * The buffer sizes of the mapping tests, in pages: three of the system
  * heap's 1 MiB blocks, eight of 64 KiB and seven pages, which takes more
  * than one 2 MiB window of page tables wherever the mapping lands.
@@ -372,10 +395,9 @@ TEST_F(ion, mmap_windows)
 	for (f = 0; f < ARRAY_SIZE(ion_mmap_test_flags); f++) {
 		unsigned int flags = ion_mmap_test_flags[f];
 
-		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, flags, &buf_fd));
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		p = ion_tagged_buffer(self->fd, self->mask, flags, pages,
+				      self->page, &buf_fd);
 		ASSERT_NE(MAP_FAILED, p);
-		ion_tag_pages(p, 0, pages, self->page);
 		munmap(p, len);
 
 		for (w = 0; w < ARRAY_SIZE(win); w++) {
@@ -418,10 +440,9 @@ TEST_F(ion, mmap_split_and_moved)
 	for (f = 0; f < ARRAY_SIZE(ion_mmap_test_flags); f++) {
 		unsigned int flags = ion_mmap_test_flags[f];
 
-		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, flags, &buf_fd));
-		q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		q = ion_tagged_buffer(self->fd, self->mask, flags, pages,
+				      self->page, &buf_fd);
 		ASSERT_NE(MAP_FAILED, q);
-		ion_tag_pages(q, 0, pages, self->page);
 
 		for (round = 0; round < 8; round++) {
 			p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -476,10 +497,9 @@ TEST_F(ion, mmap_fork_before_touch)
 	for (f = 0; f < ARRAY_SIZE(ion_mmap_test_flags); f++) {
 		unsigned int flags = ion_mmap_test_flags[f];
 
-		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, flags, &buf_fd));
-		q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		q = ion_tagged_buffer(self->fd, self->mask, flags, pages,
+				      self->page, &buf_fd);
 		ASSERT_NE(MAP_FAILED, q);
-		ion_tag_pages(q, 0, pages, self->page);
 		/* untouched */
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
 		ASSERT_NE(MAP_FAILED, p);
@@ -543,10 +563,9 @@ TEST_F(ion, mmap_concurrent_faults)
 	for (f = 0; f < ARRAY_SIZE(ion_mmap_test_flags); f++) {
 		unsigned int flags = ion_mmap_test_flags[f];
 
-		ASSERT_EQ(0, ion_new_alloc(self->fd, len, self->mask, flags, &buf_fd));
-		q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, buf_fd, 0);
+		q = ion_tagged_buffer(self->fd, self->mask, flags, pages,
+				      self->page, &buf_fd);
 		ASSERT_NE(MAP_FAILED, q);
-		ion_tag_pages(q, 0, pages, self->page);
 
 		for (round = 0; round < 8; round++) {
 			p = mmap(NULL, len, PROT_READ, MAP_SHARED, buf_fd, 0);
