@@ -41,9 +41,9 @@ static unsigned long ion_mmap_sg_pages(struct scatterlist *sg)
 }
 
 /*
- * Builds the run table of @buffer: one pass counts the runs, a second fills
- * them in.  A run is a sequence of sg entries each of which starts at the
- * page frame after the last one of the entry before it.
+ * Builds the run table of @buffer in one pass over its sg_table, sized for
+ * one run per entry at most.  A run is a sequence of sg entries each of
+ * which starts at the page frame after the last one of the entry before it.
  */
 VISIBLE_IF_KUNIT struct ion_mmap_runs *ion_mmap_build_runs(struct ion_buffer *buffer)
 {
@@ -54,21 +54,11 @@ VISIBLE_IF_KUNIT struct ion_mmap_runs *ion_mmap_build_runs(struct ion_buffer *bu
 	bool at_fault;
 	int i;
 
-	for_each_sgtable_sg(table, sg, i) {
-		unsigned long pfn = page_to_pfn(sg_page(sg));
-
-		if (!nr || pfn != next_pfn)
-			nr++;
-		next_pfn = pfn + ion_mmap_sg_pages(sg);
-	}
-
-	runs = kvmalloc(struct_size(runs, run, nr + 1), GFP_KERNEL);
+	runs = kvmalloc(struct_size(runs, run, table->orig_nents + 1), GFP_KERNEL);
 	if (!runs)
 		return NULL;
-	runs->nr = nr;
 
 	at_fault = buffer->flags & ION_FLAG_CACHED;
-	nr = 0;
 	for_each_sgtable_sg(table, sg, i) {
 		struct page *page = sg_page(sg);
 		unsigned long pfn = page_to_pfn(page);
@@ -85,6 +75,7 @@ VISIBLE_IF_KUNIT struct ion_mmap_runs *ion_mmap_build_runs(struct ion_buffer *bu
 	}
 	runs->run[nr].pgoff = pgoff;
 	runs->run[nr].pfn = 0;
+	runs->nr = nr;
 	runs->at_fault = at_fault;
 	return runs;
 }

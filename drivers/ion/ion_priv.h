@@ -218,7 +218,7 @@ struct ion_mmap_run {
 /**
  * struct ion_mmap_runs - a buffer's pages as physically contiguous runs
  * @nr: runs in @run, not counting the sentinel
- * @at_fault: the buffer is mapped at fault time (see the top of the file)
+ * @at_fault: the buffer is mapped at fault time (see ion_mmap.c)
  * @run: the runs in the order of the buffer, and a sentinel whose @pgoff is
  *	the buffer's size in pages
  */
