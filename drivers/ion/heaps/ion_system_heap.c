@@ -13,10 +13,11 @@
  * - freeing a buffer only puts its blocks on the dirty lists of their pools
  *   (no sleeping, no zeroing, no wakeup: the work is kicked through a
  *   timer, at the next tick); a SCHED_IDLE kthread worker zeroes them onto
- *   the clean lists, or gives them back to the page allocator when the
- *   clean lists hold pool_limit_mb already; the blocks of a buffer that
- *   was never mapped, attached or given out (&ion_buffer.exposed) are
- *   still zero and go on the clean lists as they are, while there is room;
+ *   the clean lists; the blocks of a buffer that was never mapped,
+ *   attached or given out (&ion_buffer.exposed) are still zero and go on
+ *   the clean lists as they are; blocks beyond what the pools can take
+ *   (pool_limit_mb, less the clean and the dirty pages) go back to the
+ *   page allocator at once;
  * - an allocation that fails or is killed midway puts the blocks it took,
  *   still zero, on the clean lists as they are (the rest, beyond
  *   pool_limit_mb, back to the page allocator);
@@ -220,14 +221,32 @@ VISIBLE_IF_KUNIT void ion_system_heap_flush_free(void)
 	kthread_flush_work(&state->free_work.work);
 }
 
+/* pool_limit_mb in pages */
+static unsigned long ion_system_heap_pool_limit(void)
+{
+	return (unsigned long)READ_ONCE(ion_system_heap_pool_limit_mb) <<
+	       (20 - PAGE_SHIFT);
+}
+
 /* Is there room on the clean lists for one more block of @order? */
 static bool ion_system_heap_pool_has_room(unsigned int order)
 {
-	unsigned long limit;
+	return ion_system_heap_pool_pages() + (1UL << order) <=
+	       ion_system_heap_pool_limit();
+}
 
-	limit = (unsigned long)READ_ONCE(ion_system_heap_pool_limit_mb) <<
-		(20 - PAGE_SHIFT);
-	return ion_system_heap_pool_pages() + (1UL << order) <= limit;
+/*
+ * Pages that the pools can still take from a freed buffer: the limit less
+ * the clean pages and the dirty ones, which will be clean once the free
+ * work has run.
+ */
+static unsigned long ion_system_heap_pool_room(void)
+{
+	unsigned long used = ion_system_heap_pool_pages() +
+			     ion_system_heap_queued_pages();
+	unsigned long limit = ion_system_heap_pool_limit();
+
+	return limit > used ? limit - used : 0;
 }
 
 /*
@@ -506,7 +525,15 @@ free_pages:
  * last reference (often in close() or exit) should not wait for.  The
  * blocks of a buffer nobody could write (never mapped, attached or given
  * out, see &ion_buffer.exposed) are still zero: they go on the clean lists
- * as they are while those have room, and need no free work.
+ * as they are, and need no free work.
+ *
+ * Only as many blocks as the pools have room for, counting the dirty ones
+ * queued already, are kept; the rest go back to the page allocator here.
+ * Freeing a block costs no zeroing, about what queueing it does, while a
+ * block queued beyond the limit would be neither free nor pooled until the
+ * free work (SCHED_IDLE, so not before the CPU idles) got to it: a
+ * producer that frees and allocates back to back on a busy CPU would run
+ * its allocations into reclaim of its own freed memory.
  */
 static void ion_system_heap_free(struct ion_buffer *buffer)
 {
@@ -515,30 +542,33 @@ static void ion_system_heap_free(struct ion_buffer *buffer)
 	struct list_head pages[ION_SYSTEM_HEAP_NUM_ORDERS];
 	unsigned long nr_blocks[ION_SYSTEM_HEAP_NUM_ORDERS] = {};
 	struct sg_table *table = buffer->sg_table;
+	unsigned long room = ion_system_heap_pool_room();
 	bool zero = !READ_ONCE(buffer->exposed);
 	struct scatterlist *sg;
+	unsigned int order, idx;
 	struct page *page;
-	unsigned int idx;
 	int i;
 
 	for (idx = 0; idx < ION_SYSTEM_HEAP_NUM_ORDERS; idx++)
 		INIT_LIST_HEAD(&pages[idx]);
 	for_each_sgtable_sg(table, sg, i) {
 		page = sg_page(sg);
-		idx = ion_system_heap_order_index(compound_order(page));
-		/* A pooled block is charged to nobody. */
-		if (buffer->account && !ION_SYSTEM_HEAP_RECHARGE) {
-			__free_pages(page, compound_order(page));
+		order = compound_order(page);
+		idx = ion_system_heap_order_index(order);
+		/*
+		 * A pooled block is charged to nobody; every block came from
+		 * this heap, so its order is one of ours.
+		 */
+		if ((buffer->account && !ION_SYSTEM_HEAP_RECHARGE) ||
+		    WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS) ||
+		    room < (1UL << order)) {
+			__free_pages(page, order);
 			continue;
 		}
+		room -= 1UL << order;
 		if (ION_SYSTEM_HEAP_RECHARGE && buffer->account)
-			memcg_kmem_uncharge_page(page, compound_order(page));
-		/* every block came from this heap: its order is one of ours */
-		if (WARN_ON_ONCE(idx == ION_SYSTEM_HEAP_NUM_ORDERS)) {
-			__free_pages(page, compound_order(page));
-			continue;
-		}
-		if (zero && ion_system_heap_pool_has_room(compound_order(page))) {
+			memcg_kmem_uncharge_page(page, order);
+		if (zero) {
 			ion_page_pool_add_zeroed(&state->pools[cached][idx], page);
 			continue;
 		}

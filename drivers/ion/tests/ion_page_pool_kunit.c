@@ -2,7 +2,8 @@
 /*
  * KUnit tests for the ION page pools and the system heap built on them:
  * pool add/remove/shrink and zeroing, the heap's order fallback and pool
- * reuse, separate cached and uncached pools, the pool limit, the shrinker,
+ * reuse, separate cached and uncached pools, the pool limit and the room
+ * a freed buffer finds, the shrinker,
  * the deferred free queue and allocations that take from it, the debugfs
  * lines, killable allocations and where their blocks go, and a cold
  * versus warm timing of 1 MiB and 8 MiB allocations.
@@ -406,6 +407,40 @@ static void ion_page_pool_heap_limit(struct kunit *test)
 }
 
 /*
+ * A written buffer larger than the pools' room is not queued whole: what
+ * the dirty and clean lists cannot take together goes back to the page
+ * allocator in the free itself, before the free work runs, and a second
+ * buffer freed on top of the first queues nothing more.
+ */
+static void ion_page_pool_heap_free_beyond_room(struct kunit *test)
+{
+	const unsigned long limit = SZ_1M >> PAGE_SHIFT;
+	struct ion_buffer *a, *b;
+	struct ion_heap *heap;
+
+	ion_page_pool_test_drain(test);
+	ion_page_pool_test_set_limit(test, 1);
+	a = ion_page_pool_test_alloc(test, SZ_4M, 0);
+	b = ion_page_pool_test_alloc(test, SZ_4M, 0);
+	ion_page_pool_test_write(test, a, 0x5a);
+	ion_page_pool_test_write(test, b, 0xa5);
+	heap = a->heap;
+
+	dma_buf_put(a->dmabuf);
+	KUNIT_ASSERT_TRUE(test, ion_kunit_wait_release(atomic_read(&heap->num_buffers) == 1));
+	KUNIT_EXPECT_LE(test, ion_system_heap_queued_pages() + ion_system_heap_pool_pages(),
+			limit);
+	dma_buf_put(b->dmabuf);
+	KUNIT_ASSERT_TRUE(test, ion_kunit_wait_release(!atomic_read(&heap->num_buffers)));
+	KUNIT_EXPECT_LE(test, ion_system_heap_queued_pages() + ion_system_heap_pool_pages(),
+			limit);
+
+	ion_system_heap_flush_free();
+	KUNIT_EXPECT_EQ(test, 0, ion_system_heap_queued_pages());
+	KUNIT_EXPECT_EQ(test, limit, ion_system_heap_pool_pages());
+}
+
+/*
  * The shrinker counts pooled pages, frees at least what it is asked for,
  * empties the pools, and the pages leave NR_KERNEL_MISC_RECLAIMABLE.
  */
@@ -758,6 +793,7 @@ static struct kunit_case ion_page_pool_test_cases[] = {
 	KUNIT_CASE(ion_page_pool_heap_order_fallback),
 	KUNIT_CASE(ion_page_pool_heap_cached_apart),
 	KUNIT_CASE(ion_page_pool_heap_limit),
+	KUNIT_CASE(ion_page_pool_heap_free_beyond_room),
 	KUNIT_CASE(ion_page_pool_heap_shrinker),
 	KUNIT_CASE(ion_page_pool_heap_deferred_free),
 	KUNIT_CASE(ion_page_pool_heap_takes_queued),
