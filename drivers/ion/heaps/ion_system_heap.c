@@ -529,10 +529,11 @@ free_pages:
  *
  * Only as many blocks as the pools have room for, counting the dirty ones
  * queued already, are kept; the rest go back to the page allocator here.
- * Freeing a block costs no zeroing, about what queueing it does, while a
- * block queued beyond the limit would be neither free nor pooled until the
- * free work (SCHED_IDLE, so not before the CPU idles) got to it: a
- * producer that frees and allocates back to back on a busy CPU would run
+ * Giving a block back to the page allocator zeroes nothing (unless the
+ * kernel runs with init_on_free, which the DMA-BUF heaps' frees pay too),
+ * while a block queued beyond the limit would be neither free nor pooled
+ * until the free work (SCHED_IDLE, so not before the CPU idles) got to it:
+ * a producer that frees and allocates back to back on a busy CPU would run
  * its allocations into reclaim of its own freed memory.
  */
 static void ion_system_heap_free(struct ion_buffer *buffer)
