@@ -7,12 +7,13 @@
  * contiguous runs (struct ion_mmap_runs), kept until the buffer goes.
  *
  * A cached buffer of pages the page allocator handed out (system,
- * system_contig and CMA heaps) is mapped when it is touched: mmap() only
- * sets up the vma, and a fault fills every page table entry of the
- * PMD-sized window around the faulting address that falls inside the vma,
- * in one pass over one page table, under its lock once.  mmap() and
- * munmap() then cost nothing per page, a buffer mapped but never touched
- * costs no page tables, and touching a buffer costs one fault per 2 MiB.
+ * system_contig and CMA heaps) is mapped when it is touched: mmap() sets
+ * up the vma and fills its first 2 MiB (PMD_SIZE), and a fault fills every
+ * page table entry of the PMD-sized window around the faulting address
+ * that falls inside the vma, in one pass over one page table, under its
+ * lock once.  mmap() and munmap() then cost no more per page than that
+ * first stretch, a mapping of up to 2 MiB takes no fault, and touching a
+ * larger one costs one fault per 2 MiB beyond its first.
  * The entries are special PFN entries with the vma's protection, as
  * remap_pfn_range() makes them; on x86 they bypass PAT's memory type
  * tracking, which for write-back RAM has nothing to track.
@@ -118,7 +119,7 @@ ion_mmap_find_run(const struct ion_mmap_runs *runs, unsigned long pgoff)
 }
 
 /**
- * struct ion_mmap_fill - where a fault's fill of page table entries is
+ * struct ion_mmap_fill - where a fill of page table entries is
  * @mm: the address space of the vma
  * @run: the run that holds @pgoff
  * @pgoff: the buffer's page that the next entry maps
@@ -151,14 +152,15 @@ static int ion_mmap_fill_pte(pte_t *pte, unsigned long addr, void *data)
 	return 0;
 }
 
-static vm_fault_t ion_mmap_fault(struct vm_fault *vmf)
+/*
+ * Fills the entries of [@start, @end) of @vma that are still empty with
+ * the buffer's pages.  The range may span page tables; each is filled in
+ * one pass under its lock.
+ */
+static int ion_mmap_fill_range(struct vm_area_struct *vma,
+			       const struct ion_mmap_runs *runs,
+			       unsigned long start, unsigned long end)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	struct ion_buffer *buffer = vma->vm_private_data;
-	const struct ion_mmap_runs *runs = buffer->mmap_runs;
-	unsigned long window = ALIGN_DOWN(vmf->address, PMD_SIZE);
-	unsigned long start = max(window, vma->vm_start);
-	unsigned long end = min(window + PMD_SIZE, vma->vm_end);
 	struct ion_mmap_fill fill = {
 		.mm = vma->vm_mm,
 		.pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
@@ -168,13 +170,26 @@ static vm_fault_t ion_mmap_fault(struct vm_fault *vmf)
 	/* mmap() checked that the vma fits, and it can only shrink since. */
 	if (WARN_ON_ONCE(fill.pgoff + ((end - start) >> PAGE_SHIFT) >
 			 runs->run[runs->nr].pgoff))
-		return VM_FAULT_SIGBUS;
+		return -EINVAL;
 	fill.run = ion_mmap_find_run(runs, fill.pgoff);
 	/* Only allocating a page table can fail. */
-	if (apply_to_page_range(vma->vm_mm, start, end - start,
-				ion_mmap_fill_pte, &fill))
-		return VM_FAULT_OOM;
-	return VM_FAULT_NOPAGE;
+	return apply_to_page_range(vma->vm_mm, start, end - start,
+				   ion_mmap_fill_pte, &fill);
+}
+
+static vm_fault_t ion_mmap_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct ion_buffer *buffer = vma->vm_private_data;
+	unsigned long window = ALIGN_DOWN(vmf->address, PMD_SIZE);
+	int ret;
+
+	ret = ion_mmap_fill_range(vma, buffer->mmap_runs,
+				  max(window, vma->vm_start),
+				  min(window + PMD_SIZE, vma->vm_end));
+	if (ret == -EINVAL)
+		return VM_FAULT_SIGBUS;
+	return ret ? VM_FAULT_OOM : VM_FAULT_NOPAGE;
 }
 
 static const struct vm_operations_struct ion_mmap_vm_ops = {
@@ -270,7 +285,12 @@ int ion_mmap_buffer(struct ion_buffer *buffer, struct vm_area_struct *vma)
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = buffer;
 	vma->vm_ops = &ion_mmap_vm_ops;
-	return 0;
+	/*
+	 * The first 2 MiB now: a small mapping is then whole before it is
+	 * touched, as an eager one would be, and costs no fault at all.
+	 */
+	return ion_mmap_fill_range(vma, runs, vma->vm_start,
+				   min(vma->vm_end, vma->vm_start + PMD_SIZE));
 }
 
 /**

@@ -594,6 +594,83 @@ TEST_F(ion, mmap_concurrent_faults)
 	}
 }
 
+/*
+ * Minor faults the calling thread takes reading the first word of each
+ * page of @p, or -1 when one is not zero (a new buffer's are).
+ */
+static long ion_faults_reading(const unsigned int *p, size_t pages,
+			       long page)
+{
+	struct rusage before, after;
+	unsigned int sum = 0;
+	size_t i;
+
+	getrusage(RUSAGE_THREAD, &before);
+	for (i = 0; i < pages; i++)
+		sum += p[i * page / sizeof(*p)];
+	getrusage(RUSAGE_THREAD, &after);
+	return sum ? -1 : after.ru_minflt - before.ru_minflt;
+}
+
+/*
+ * How many faults a mapping takes: none for a mapping of up to 2 MiB,
+ * whole from mmap() on; for a larger cached one of pages the page
+ * allocator handed out, mapped at fault time beyond its first 2 MiB, one
+ * per 2 MiB page table after that (at least one, at most two here); none
+ * for the others, mapped whole by mmap().  Skips on a kernel that counts
+ * faults on present entries.
+ */
+TEST_F(ion, mmap_fault_count)
+{
+	const size_t big = ION_MMAP_TEST_PAGES, pmd_pages = (2 << 20) / self->page;
+	const size_t small[] = { 1, 16, pmd_pages };
+	size_t f, i, len;
+	long n, lo, hi;
+	void *anon;
+	int buf_fd;
+	void *p;
+
+	anon = mmap(NULL, 16 * self->page, PROT_READ,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, anon);
+	n = ion_faults_reading(anon, 16, self->page);
+	munmap(anon, 16 * self->page);
+	if (n)
+		SKIP(return, "this kernel faults on present page table entries");
+
+	for (f = 0; f < ARRAY_SIZE(ion_mmap_test_flags); f++) {
+		unsigned int flags = ion_mmap_test_flags[f];
+
+		/*
+		 * Uncached: at mmap() time.  A carveout: at mmap() time when its
+		 * pages are reserved ones (memmap=), else at fault time.
+		 */
+		hi = flags & ION_FLAG_CACHED ? 2 : 0;
+		lo = hi && strcmp(self->heap, "ion_carveout_heap") ? 1 : 0;
+		ASSERT_EQ(0, ion_new_alloc(self->fd, big * self->page,
+					   self->mask, flags, &buf_fd));
+		for (i = 0; i < ARRAY_SIZE(small); i++) {
+			len = small[i] * self->page;
+			p = mmap(NULL, len, PROT_READ, MAP_SHARED, buf_fd,
+				 (big - small[i]) * self->page);
+			ASSERT_NE(MAP_FAILED, p);
+			EXPECT_EQ(0, ion_faults_reading(p, small[i], self->page))
+				TH_LOG("flags %#x: %zu pages", flags, small[i]);
+			munmap(p, len);
+		}
+
+		len = big * self->page;
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, buf_fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		n = ion_faults_reading(p, big, self->page);
+		EXPECT_TRUE(n >= lo && n <= hi)
+			TH_LOG("flags %#x: %ld faults for %zu pages, not %ld to %ld",
+			       flags, n, big, lo, hi);
+		munmap(p, len);
+		close(buf_fd);
+	}
+}
+
 /* MAP_PRIVATE of a writable buffer fd would write to copies: EINVAL. */
 TEST_F(ion, mmap_private)
 {
