@@ -67,7 +67,8 @@
  * @map: kernel mapping of all of @dmabuf (always system memory), null until
  *       it is mapped
  * @size: size of @dmabuf in bytes
- * @client: the zone's ION client for an ION buffer, NULL for other dma-bufs
+ * @client: the zone's ION client (struct hon_zone's, borrowed) for an ION
+ *          buffer, NULL for other dma-bufs
  * @handle: the buffer's handle in @client, which maps it
  * @heap_id: ION heap id of the buffer (valid with @client)
  * @ion_flags: ION allocation flags of the buffer (valid with @client)
@@ -89,14 +90,20 @@ struct hon_zone_buffer {
 
 /**
  * struct hon_zone - one open of /dev/hon_zone
- * @lock: protects @buf; held across every access to the buffer's bytes, so
- *        unbinding waits for readers, writers, FILL and CHECKSUM to finish
+ * @lock: protects @buf and @client; held across every access to the
+ *        buffer's bytes, so unbinding waits for readers, writers, FILL and
+ *        CHECKSUM to finish
  * @buf: the bound buffer
+ * @client: the zone's ION client, made by the first ION bind or allocation
+ *          that succeeds and kept, with no handle, across unbinds until the
+ *          zone is destroyed: a client per bind would cost a debugfs file
+ *          made and removed every time.  NULL before
  */
 struct hon_zone {
-	/* protects buf; held across every access to the buffer's bytes */
+	/* protects buf and client; held across every access to the buffer's bytes */
 	struct mutex lock;
 	struct hon_zone_buffer buf;
+	struct ion_client *client;
 };
 
 /*
@@ -155,26 +162,48 @@ static void hon_zone_buffer_release(struct hon_zone_buffer *buf)
 	}
 	if (buf->handle)
 		ion_free(buf->client, buf->handle);
-	if (buf->client)
-		ion_client_destroy(buf->client);
 	if (buf->dmabuf)
 		dma_buf_put(buf->dmabuf);
 	memset(buf, 0, sizeof(*buf));
 }
 
-/* Give @buf an ION client of its own on the default ION device. */
-static int hon_zone_buffer_create_client(struct hon_zone_buffer *buf)
+/*
+ * Give @buf the zone's ION client, made on the default ION device if the
+ * zone has none yet.  The caller undoes a client made here if its bind or
+ * allocation fails (hon_zone_put_new_client()): a failed call leaves no
+ * client behind.
+ */
+static int hon_zone_buffer_get_client(struct hon_zone *zone,
+				      struct hon_zone_buffer *buf)
 {
-	struct ion_device *dev = ion_default_device();
+	struct ion_device *dev;
 	struct ion_client *client;
 
-	if (!dev)
-		return -ENODEV;
-	client = ion_client_create(dev, "hon_zone");
-	if (IS_ERR(client))
-		return PTR_ERR(client);
-	buf->client = client;
+	lockdep_assert_held(&zone->lock);
+	if (!zone->client) {
+		dev = ion_default_device();
+		if (!dev)
+			return -ENODEV;
+		client = ion_client_create(dev, "hon_zone");
+		if (IS_ERR(client))
+			return PTR_ERR(client);
+		zone->client = client;
+	}
+	buf->client = zone->client;
 	return 0;
+}
+
+/*
+ * After a failed bind or allocation: destroy the zone's client if that
+ * call made it (@had_client false), so that the zone is as before.
+ */
+static void hon_zone_put_new_client(struct hon_zone *zone, bool had_client)
+{
+	lockdep_assert_held(&zone->lock);
+	if (!had_client && zone->client) {
+		ion_client_destroy(zone->client);
+		zone->client = NULL;
+	}
 }
 
 /*
@@ -213,12 +242,13 @@ static int hon_zone_buffer_map_ion(struct hon_zone_buffer *buf)
  * between two lookups, the object stays what the zone checked.  On failure
  * @buf keeps what it had: the caller releases it.
  */
-static int hon_zone_buffer_import_ion(struct hon_zone_buffer *buf)
+static int hon_zone_buffer_import_ion(struct hon_zone *zone,
+				      struct hon_zone_buffer *buf)
 {
 	struct ion_handle *handle;
 	int ret;
 
-	ret = hon_zone_buffer_create_client(buf);
+	ret = hon_zone_buffer_get_client(zone, buf);
 	if (ret)
 		return ret;
 	handle = ion_import_dma_buf_obj(buf->client, buf->dmabuf);
@@ -283,7 +313,7 @@ VISIBLE_IF_KUNIT struct hon_zone *hon_zone_create(void)
 EXPORT_SYMBOL_IF_KUNIT(hon_zone_create);
 
 /**
- * hon_zone_destroy() - unbind a zone and free it
+ * hon_zone_destroy() - unbind a zone and free it, with its ION client
  * @zone: the zone; nothing else may use it any more
  *
  * Context: Process context.  Takes the zone's lock.
@@ -292,6 +322,8 @@ EXPORT_SYMBOL_IF_KUNIT(hon_zone_create);
 VISIBLE_IF_KUNIT void hon_zone_destroy(struct hon_zone *zone)
 {
 	hon_zone_unbind_buffer(zone, NULL);
+	if (zone->client)
+		ion_client_destroy(zone->client);
 	mutex_destroy(&zone->lock);
 	kfree(zone);
 }
@@ -303,7 +335,7 @@ EXPORT_SYMBOL_IF_KUNIT(hon_zone_destroy);
  * @dmabuf: the buffer; the zone takes its own reference, the caller keeps
  *          its own
  *
- * ION buffers are imported through a new ION client of the zone and mapped
+ * ION buffers are imported through the zone's ION client and mapped
  * with ion_map_kernel(), other dma-bufs are mapped with
  * ion_dma_buf_map_kernel().
  *
@@ -317,6 +349,7 @@ EXPORT_SYMBOL_IF_KUNIT(hon_zone_destroy);
 VISIBLE_IF_KUNIT int hon_zone_bind(struct hon_zone *zone, struct dma_buf *dmabuf)
 {
 	struct hon_zone_buffer buf = { .dmabuf = dmabuf };
+	bool had_client;
 	int ret;
 
 	ret = hon_zone_check_size(dmabuf->size);
@@ -334,14 +367,17 @@ VISIBLE_IF_KUNIT int hon_zone_bind(struct hon_zone *zone, struct dma_buf *dmabuf
 
 	/* @buf holds the zone's own reference from here. */
 	get_dma_buf(dmabuf);
+	had_client = zone->client;
 	if (ion_dma_buf_is_ion(dmabuf))
-		ret = hon_zone_buffer_import_ion(&buf);
+		ret = hon_zone_buffer_import_ion(zone, &buf);
 	else
 		ret = hon_zone_buffer_map_foreign(&buf);
-	if (ret)
+	if (ret) {
 		hon_zone_buffer_release(&buf);
-	else
+		hon_zone_put_new_client(zone, had_client);
+	} else {
 		zone->buf = buf;
+	}
 unlock:
 	mutex_unlock(&zone->lock);
 	return ret;
@@ -368,14 +404,15 @@ EXPORT_SYMBOL_IF_KUNIT(hon_zone_unbind);
  * dma-buf and map them.  On failure @buf keeps what it had: the caller
  * releases it.
  */
-static int hon_zone_buffer_alloc_ion(struct hon_zone_buffer *buf, size_t len,
+static int hon_zone_buffer_alloc_ion(struct hon_zone *zone,
+				     struct hon_zone_buffer *buf, size_t len,
 				     u32 heap_id_mask, u32 flags)
 {
 	struct ion_handle *handle;
 	struct dma_buf *dmabuf;
 	int ret;
 
-	ret = hon_zone_buffer_create_client(buf);
+	ret = hon_zone_buffer_get_client(zone, buf);
 	if (ret)
 		return ret;
 	handle = ion_alloc(buf->client, len, 0, heap_id_mask, flags);
@@ -412,6 +449,7 @@ VISIBLE_IF_KUNIT struct dma_buf *hon_zone_alloc(struct hon_zone *zone, u64 len,
 {
 	struct hon_zone_buffer buf = { .kernel_alloc = true };
 	struct dma_buf *dmabuf;
+	bool had_client;
 	int ret;
 
 	if (!len)
@@ -428,9 +466,11 @@ VISIBLE_IF_KUNIT struct dma_buf *hon_zone_alloc(struct hon_zone *zone, u64 len,
 		goto unlock;
 	}
 
-	ret = hon_zone_buffer_alloc_ion(&buf, len, heap_id_mask, flags);
+	had_client = zone->client;
+	ret = hon_zone_buffer_alloc_ion(zone, &buf, len, heap_id_mask, flags);
 	if (ret) {
 		hon_zone_buffer_release(&buf);
+		hon_zone_put_new_client(zone, had_client);
 		goto unlock;
 	}
 	zone->buf = buf;

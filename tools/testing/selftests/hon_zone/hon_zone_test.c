@@ -343,6 +343,29 @@ TEST_F(zone, deinit_and_rebind)
 }
 
 /*
+ * A zone makes its ION client at its first ION bind and keeps it, without
+ * a buffer, across DEINIT and the binds after it; closing the zone
+ * destroys it.
+ */
+TEST_F(zone, one_client_across_binds)
+{
+	int base = hz_count_zone_clients();
+	int i;
+
+	if (base < 0)
+		SKIP(return, "no %s", ION_CLIENTS);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_ION_INIT, &self->buf_fd));
+		EXPECT_EQ(base + 1, hz_count_zone_clients());
+		ASSERT_EQ(0, ioctl(self->zone_fd, HON_ZONE_ION_DEINIT));
+		EXPECT_EQ(base + 1, hz_count_zone_clients());
+	}
+	EXPECT_EQ(0, close(self->zone_fd));
+	self->zone_fd = -1;
+	EXPECT_EQ(base, hz_count_zone_clients());
+}
+
+/*
  * Two processes share one buffer over a socket, plus the zone: a child
  * allocates a buffer and binds it to its zone, sends the fd over
  * SCM_RIGHTS; the parent binds it to a second zone.  Each sees the other's kernel-side writes.
