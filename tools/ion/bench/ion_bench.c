@@ -42,11 +42,13 @@
  *          of the fd it returns, in a client holding 10 handles and in one
  *          holding --lookup-handles (4 KiB buffers from ION_IOC_ALLOC; as
  *          many as fit when memory runs short, the count is the row's
- *          size); rows "lookup" (median, p10, p90 per call), "lookup-p99";
- *          and "lookup-hot", "lookup-hot-p99": lookups of 10 handles of
- *          the large client only, the row's size being that client's
- *          handles (a large table, a small working set: what the table's
- *          size costs by itself, without the caches' misses).
+ *          size); rows "lookup" (median, p10, p90 per call), "lookup-p99",
+ *          "lookup-ioctl" (the same of the ioctl alone, without the
+ *          close(), which is the VFS's); and "lookup-hot", "lookup-hot-p99":
+ *          lookups of 10 handles of the large client only, the row's size
+ *          being that client's handles (a large table, a small working
+ *          set: what the table's size costs by itself, without the caches'
+ *          misses).
  *   open   open() and close() of /dev/ion while the benchmark holds 10 and
  *          --open-clients other /dev/ion fds (RLIMIT_NOFILE raised); rows
  *          "open", "open-p99", the size being the clients held.
@@ -166,6 +168,7 @@ enum bench_op {
 	BENCH_OP_LOOKUP_P99,
 	BENCH_OP_LOOKUP_HOT,
 	BENCH_OP_LOOKUP_HOT_P99,
+	BENCH_OP_LOOKUP_IOCTL,
 	BENCH_OP_OPEN_P99,
 	BENCH_OP_THREADS_2,
 	BENCH_OP_CPUS,
@@ -194,6 +197,7 @@ static const char * const bench_op_names[] = {
 	[BENCH_OP_LOOKUP_P99] = "lookup-p99",
 	[BENCH_OP_LOOKUP_HOT] = "lookup-hot",
 	[BENCH_OP_LOOKUP_HOT_P99] = "lookup-hot-p99",
+	[BENCH_OP_LOOKUP_IOCTL] = "lookup-ioctl",
 	[BENCH_OP_OPEN_P99] = "open-p99",
 	[BENCH_OP_THREADS_2] = "threads-2",
 	[BENCH_OP_CPUS] = "cpus",
@@ -1618,10 +1622,14 @@ static int bench_mixed(struct bench_results *res)
 
 static unsigned long long bench_meminfo(const char *field);
 
-/* One side of a scaling case: the handles or clients, and its samples. */
+/*
+ * One side of a scaling case: the handles or clients, and its samples;
+ * lookup's also the time of its ioctl alone, without the close().
+ */
 struct bench_scale {
 	int count;
 	double *lat;
+	double *ioctl_lat;
 	int n;
 };
 
@@ -1665,6 +1673,21 @@ static int bench_scale_rows(struct bench_results *res, const char *alloc,
 	return 0;
 }
 
+/* lookup's row of the ioctl alone: median, p10, p90 per call. */
+static int bench_lookup_ioctl_row(struct bench_results *res, const char *alloc,
+				  struct bench_scale *sc)
+{
+	struct bench_result r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.alloc, sizeof(r.alloc), "%s", alloc);
+	snprintf(r.state, sizeof(r.state), "%s", bench_state_names[BENCH_WARM]);
+	snprintf(r.op, sizeof(r.op), "%s", bench_op_names[BENCH_OP_LOOKUP_IOCTL]);
+	r.size = sc->count;
+	bench_stats(sc->ioctl_lat, sc->n, &r);
+	return bench_results_add(res, &r) ? -ENOMEM : 0;
+}
+
 /* Up to @want 4 KiB handles in the client of @ion_fd, while memory lasts. */
 static int bench_lookup_fill(const struct bench_alloc *a, int ion_fd,
 			     int *handles, int want)
@@ -1689,7 +1712,7 @@ static int bench_lookup_block(int ion_fd, const int *handles, int pick,
 			      struct bench_scale *sc)
 {
 	int i, h, fd;
-	double t0;
+	double t0, t1;
 
 	bench_spin_up();
 	for (i = 0; i < BENCH_SCALE_CALLS; i++) {
@@ -1698,7 +1721,10 @@ static int bench_lookup_block(int ion_fd, const int *handles, int pick,
 		fd = bench_ion_share(ion_fd, h);
 		if (fd < 0)
 			return fd;
+		t1 = bench_now_us();
 		close(fd);
+		if (sc->ioctl_lat)
+			sc->ioctl_lat[sc->n] = t1 - t0;
 		sc->lat[sc->n++] = bench_now_us() - t0;
 	}
 	return 0;
@@ -1730,7 +1756,9 @@ static int bench_lookup(struct bench_results *res)
 		handles[c] = calloc(sc[c].count, sizeof(*handles[c]));
 		sc[c].lat = calloc(BENCH_SCALE_ROUNDS * BENCH_SCALE_CALLS,
 				   sizeof(*sc[c].lat));
-		if (!handles[c] || !sc[c].lat) {
+		sc[c].ioctl_lat = calloc(BENCH_SCALE_ROUNDS * BENCH_SCALE_CALLS,
+					 sizeof(*sc[c].ioctl_lat));
+		if (!handles[c] || !sc[c].lat || !sc[c].ioctl_lat) {
 			ret = -ENOMEM;
 			goto close_clients;
 		}
@@ -1771,9 +1799,12 @@ static int bench_lookup(struct bench_results *res)
 			}
 		}
 	}
-	for (c = 0; c < 2 && !ret; c++)
+	for (c = 0; c < 2 && !ret; c++) {
 		ret = bench_scale_rows(res, a->name, BENCH_OP_LOOKUP,
 				       BENCH_OP_LOOKUP_P99, &sc[c]);
+		if (!ret)
+			ret = bench_lookup_ioctl_row(res, a->name, &sc[c]);
+	}
 	if (!ret) {
 		sc[2].count = sc[1].count;
 		ret = bench_scale_rows(res, a->name, BENCH_OP_LOOKUP_HOT,
@@ -1786,6 +1817,7 @@ close_clients:
 			close(fds[c]);
 		free(handles[c]);
 		free(sc[c].lat);
+		free(sc[c].ioctl_lat);
 	}
 	free(sc[2].lat);
 	return ret;
@@ -2234,6 +2266,7 @@ static bool bench_op_sized(const char *op)
 	       strcmp(op, bench_op_names[BENCH_OP_LOOKUP_P99]) &&
 	       strcmp(op, bench_op_names[BENCH_OP_LOOKUP_HOT]) &&
 	       strcmp(op, bench_op_names[BENCH_OP_LOOKUP_HOT_P99]) &&
+	       strcmp(op, bench_op_names[BENCH_OP_LOOKUP_IOCTL]) &&
 	       strcmp(op, bench_op_names[BENCH_OP_OPEN]) &&
 	       strcmp(op, bench_op_names[BENCH_OP_OPEN_P99]) &&
 	       strcmp(op, bench_op_names[BENCH_OP_CPUS]);
@@ -2452,6 +2485,7 @@ static const struct bench_scaling {
 	{ BENCH_OP_LOOKUP, BENCH_OP_LOOKUP, "lookup p50", 1.5, false },
 	{ BENCH_OP_LOOKUP_P99, BENCH_OP_LOOKUP_P99, "lookup p99", 1.5, false },
 	{ BENCH_OP_LOOKUP, BENCH_OP_LOOKUP_HOT, "lookup hot", 1.5, false },
+	{ BENCH_OP_LOOKUP_IOCTL, BENCH_OP_LOOKUP_IOCTL, "lookup ioctl", 1.5, false },
 	{ BENCH_OP_OPEN, BENCH_OP_OPEN, "open p50", 1.5, false },
 	{ BENCH_OP_OPEN_P99, BENCH_OP_OPEN_P99, "open p99", 1.5, false },
 	{ BENCH_OP_THREADS, BENCH_OP_THREADS_2, "threads", 1.6, true },
@@ -2548,7 +2582,7 @@ static void bench_print_scaling(const struct bench_results *runs, int nr_runs)
 					printf(", median of the %d runs (lowest-highest)",
 					       nr_runs);
 				printf("; threads: 1 thread's time per op / 2 threads'\n");
-				printf("%-11s %-20s %16s %16s %6s %11s  %s\n", "case",
+				printf("%-12s %-20s %16s %16s %6s %11s  %s\n", "case",
 				       "allocator", "small: us", "large: us",
 				       "ratio", "range", "target");
 				header = true;
@@ -2565,7 +2599,7 @@ static void bench_print_scaling(const struct bench_results *runs, int nr_runs)
 				 ratio[k - 1]);
 			met = sc->at_least ? bench_median_of(ratio, k) >= sc->target :
 			      bench_median_of(ratio, k) <= sc->target;
-			printf("%-11s %-20s %16s %16s %6.2f %11s  %s %.2f: %s",
+			printf("%-12s %-20s %16s %16s %6.2f %11s  %s %.2f: %s",
 			       sc->label, names[j], col[0], col[1],
 			       bench_median_of(ratio, k), range,
 			       sc->at_least ? ">=" : "<=", sc->target,

@@ -98,6 +98,21 @@ hot()
 "$bench" -m 1M --merge "$tmp/merged.csv" "$tmp"/[456].csv >"$tmp/out"
 grep -Eq '^lookup hot +ion:system +10: 20\.00 +100000: 11\.00 +1\.10 +0\.50-1\.40  <= 1\.50: met$' \
 	"$tmp/out" || fail "lookup hot: not 10: 20, 100000: 11, ratio 1.10 (0.50-1.40), met"
+grep -q '^lookup ioctl' "$tmp/out" && fail "lookup ioctl without its rows"
+
+# lookup ioctl: the ioctl alone, in the small and in the large client;
+# per-run ratios 1.60, 1.20, 2.50: median 1.60, over the target.
+ioctl()
+{
+	echo "ion:system,warm,lookup-ioctl,10,$1,$1,$1,1000"
+	echo "ion:system,warm,lookup-ioctl,100000,$2,$2,$2,1000"
+}
+{ run 10 100 100 100; scaling 10 20 10 5 2; ioctl 10 16; } >"$tmp/4.csv"
+{ run 20 100 200 250; scaling 20 24 10 8 2; ioctl 10 12; } >"$tmp/5.csv"
+{ run 30 100 300 280; scaling 40 22 20 10 2; ioctl 10 25; } >"$tmp/6.csv"
+"$bench" -m 1M --merge "$tmp/merged.csv" "$tmp"/[456].csv >"$tmp/out"
+grep -Eq '^lookup ioctl +ion:system +10: 10\.00 +100000: 16\.00 +1\.60 +1\.20-2\.50  <= 1\.50: NOT met$' \
+	"$tmp/out" || fail "lookup ioctl: not 10: 10, 100000: 16, ratio 1.60 (1.20-2.50), NOT met"
 grep -Eq '^ +(10|100000|64K) ' "$tmp/out" && fail "sizes without a ratio in the ratio table"
 grep -Eq '^ +1M +0\.20 +1\.00( |$)' "$tmp/out" || fail "scaling rows moved the ratios"
 
