@@ -1650,6 +1650,19 @@ static const struct bench_alloc *bench_ion_alloc(void)
 	return first;
 }
 
+/* @r: the warm row @op of @alloc at @sc's count, from the @sc->n samples @lat. */
+static void bench_scale_result(struct bench_result *r, const char *alloc,
+			       enum bench_op op, const struct bench_scale *sc,
+			       double *lat)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->alloc, sizeof(r->alloc), "%s", alloc);
+	snprintf(r->state, sizeof(r->state), "%s", bench_state_names[BENCH_WARM]);
+	snprintf(r->op, sizeof(r->op), "%s", bench_op_names[op]);
+	r->size = sc->count;
+	bench_stats(lat, sc->n, r);
+}
+
 /* The rows of one side: @op (median, p10, p90) and @p99_op. */
 static int bench_scale_rows(struct bench_results *res, const char *alloc,
 			    enum bench_op op, enum bench_op p99_op,
@@ -1657,12 +1670,7 @@ static int bench_scale_rows(struct bench_results *res, const char *alloc,
 {
 	struct bench_result r;
 
-	memset(&r, 0, sizeof(r));
-	snprintf(r.alloc, sizeof(r.alloc), "%s", alloc);
-	snprintf(r.state, sizeof(r.state), "%s", bench_state_names[BENCH_WARM]);
-	snprintf(r.op, sizeof(r.op), "%s", bench_op_names[op]);
-	r.size = sc->count;
-	bench_stats(sc->lat, sc->n, &r);
+	bench_scale_result(&r, alloc, op, sc, sc->lat);
 	fprintf(stderr, "ion_bench: %s %6d %-20s p50 %8.2f p99 %8.2f us n=%d\n",
 		r.op, sc->count, alloc, r.median_us,
 		bench_pct(sc->lat, sc->n, 99), sc->n);
@@ -1679,12 +1687,7 @@ static int bench_lookup_ioctl_row(struct bench_results *res, const char *alloc,
 {
 	struct bench_result r;
 
-	memset(&r, 0, sizeof(r));
-	snprintf(r.alloc, sizeof(r.alloc), "%s", alloc);
-	snprintf(r.state, sizeof(r.state), "%s", bench_state_names[BENCH_WARM]);
-	snprintf(r.op, sizeof(r.op), "%s", bench_op_names[BENCH_OP_LOOKUP_IOCTL]);
-	r.size = sc->count;
-	bench_stats(sc->ioctl_lat, sc->n, &r);
+	bench_scale_result(&r, alloc, BENCH_OP_LOOKUP_IOCTL, sc, sc->ioctl_lat);
 	return bench_results_add(res, &r) ? -ENOMEM : 0;
 }
 
