@@ -49,6 +49,28 @@ static long long cg_current(const char *cg)
 	return ion_read_number(path);
 }
 
+/*
+ * @cg's memory.current once it holds still: what an earlier close() set
+ * going (RCU-freed inodes and dentries, a heap's deferred free) can
+ * uncharge a page or more just after a single read, and a baseline read
+ * before that would make the next charge look short.  At most about a
+ * second; the last value read if it never settles.
+ */
+static long long cg_current_settled(const char *cg)
+{
+	long long prev = cg_current(cg), cur = prev;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		usleep(20 * 1000);
+		cur = cg_current(cg);
+		if (cur == prev)
+			break;
+		prev = cur;
+	}
+	return cur;
+}
+
 static long long cg_stat(const char *cg, const char *file, const char *key)
 {
 	char path[256];
@@ -115,7 +137,7 @@ TEST_F(memcg, charge_uncharge)
 		size_t len = i ? (1 << 20) : MEMCG_LEN;
 		int fd;
 
-		cur = cg_current(CG_A);
+		cur = cg_current_settled(CG_A);
 		kernel = cg_stat(CG_A, "memory.stat", "kernel");
 		ASSERT_LE(0, cur);
 		ASSERT_LE(0, kernel);
